@@ -1,0 +1,230 @@
+//! Byte offsets ↔ (line, column) for one text, in O(log n) per conversion.
+//!
+//! Lines end at `\n` (so `\r\n` too). A lone `\r` is an ordinary character: the LSP text
+//! says it ends a line, but Neovim, most LSP client libraries and any client that splits on
+//! `\n` count it as a character, and VS Code never has one in its buffers; agreeing with the
+//! clients is what keeps the server's copy of the text equal to the editor's. Columns are
+//! counted in UTF-16 code units or in bytes, whichever the editor negotiated. Only non-ASCII characters are
+//! recorded, so an ASCII text costs one line-start table and nothing more, and a 1 MB
+//! single line converts as fast as a short one.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Encoding {
+    #[default]
+    Utf16,
+    Utf8,
+}
+
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    len: usize,
+    line_starts: Vec<usize>,
+    /// For each non-ASCII char: its byte offset and the running total, including it, of
+    /// (UTF-8 length − UTF-16 length).
+    wide: Vec<(usize, usize)>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut line_starts = vec![0];
+        let mut i = 0;
+        while let Some(rel) = memchr::memchr(b'\n', &bytes[i..]) {
+            i += rel + 1;
+            line_starts.push(i);
+        }
+        let mut wide = Vec::new();
+        if !text.is_ascii() {
+            let mut total = 0;
+            for (off, ch) in text.char_indices() {
+                if !ch.is_ascii() {
+                    total += ch.len_utf8() - ch.len_utf16();
+                    wide.push((off, total));
+                }
+            }
+        }
+        LineIndex {
+            len: text.len(),
+            line_starts,
+            wide,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts.get(line).copied().unwrap_or(self.len)
+    }
+
+    /// Sum of (UTF-8 − UTF-16) lengths of the characters starting before `offset`.
+    fn shrink_before(&self, offset: usize) -> usize {
+        let i = self.wide.partition_point(|&(o, _)| o < offset);
+        if i == 0 {
+            0
+        } else {
+            self.wide[i - 1].1
+        }
+    }
+
+    /// The line of `offset` (clamped to the text).
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.len);
+        self.line_starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    pub fn line_col(&self, offset: usize, enc: Encoding) -> LineCol {
+        let offset = offset.min(self.len);
+        let line = self.line_of(offset);
+        let start = self.line_starts[line];
+        let bytes = offset - start;
+        let col = match enc {
+            Encoding::Utf8 => bytes,
+            Encoding::Utf16 => bytes - (self.shrink_before(offset) - self.shrink_before(start)),
+        };
+        LineCol {
+            line: line as u32,
+            col: col as u32,
+        }
+    }
+
+    /// The byte offset of a (line, column) position. Out-of-range lines clamp to the end of
+    /// the text, columns past the end of a line clamp to the line's end (before its line
+    /// break), and a column inside a character moves back to that character's start, as the
+    /// LSP specification asks.
+    pub fn offset(&self, text: &str, pos: LineCol, enc: Encoding) -> usize {
+        let line = pos.line as usize;
+        if line >= self.line_starts.len() {
+            return self.len;
+        }
+        let start = self.line_starts[line];
+        let end = self.line_content_end(text, line);
+        let want = pos.col as usize;
+        match enc {
+            Encoding::Utf8 => {
+                let mut o = (start + want).min(end);
+                while !text.is_char_boundary(o) {
+                    o -= 1;
+                }
+                o
+            }
+            Encoding::Utf16 => {
+                let segment = &text[start..end];
+                if segment.is_ascii() {
+                    return start + want.min(segment.len());
+                }
+                let mut units = 0;
+                for (i, ch) in segment.char_indices() {
+                    let next = units + ch.len_utf16();
+                    if next > want {
+                        return start + i;
+                    }
+                    units = next;
+                }
+                end
+            }
+        }
+    }
+
+    /// End of the line's content, before its `\n`. A `\r` before the `\n` counts as
+    /// content here, so a position between the two, which a client may send, stays exact.
+    pub fn line_content_end(&self, text: &str, line: usize) -> usize {
+        let next = self.line_start(line + 1);
+        let end = if line + 1 < self.line_starts.len() && text.as_bytes()[next - 1] == b'\n' {
+            next - 1
+        } else {
+            next
+        };
+        end.max(self.line_start(line))
+    }
+
+    /// End of the line's visible text: before `\r\n` or `\n`.
+    pub fn line_text_end(&self, text: &str, line: usize) -> usize {
+        let end = self.line_content_end(text, line);
+        if end > self.line_start(line) && text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lc(line: u32, col: u32) -> LineCol {
+        LineCol { line, col }
+    }
+
+    #[test]
+    fn crlf_and_lf_end_a_line_and_lone_cr_is_a_character() {
+        let text = "one\r\ntwo\rthree\nfour";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 3);
+        assert_eq!(
+            idx.line_col(text.find("two").unwrap(), Encoding::Utf16),
+            lc(1, 0)
+        );
+        assert_eq!(
+            idx.line_col(text.find("three").unwrap(), Encoding::Utf16),
+            lc(1, 4)
+        );
+        assert_eq!(
+            idx.line_col(text.find("four").unwrap(), Encoding::Utf16),
+            lc(2, 0)
+        );
+        assert_eq!(
+            idx.offset(text, lc(0, 99), Encoding::Utf16),
+            4,
+            "clamped before LF"
+        );
+        assert_eq!(idx.line_text_end(text, 0), 3, "text ends before CRLF");
+        assert_eq!(idx.offset(text, lc(9, 0), Encoding::Utf16), text.len());
+    }
+
+    #[test]
+    fn emoji_counts_two_utf16_units_and_four_bytes() {
+        let text = "a😀b\n“é”";
+        let idx = LineIndex::new(text);
+        let b = text.find('b').unwrap();
+        assert_eq!(idx.line_col(b, Encoding::Utf16), lc(0, 3));
+        assert_eq!(idx.line_col(b, Encoding::Utf8), lc(0, 5));
+        assert_eq!(idx.offset(text, lc(0, 3), Encoding::Utf16), b);
+        // Inside the surrogate pair: back to the emoji's start.
+        assert_eq!(idx.offset(text, lc(0, 2), Encoding::Utf16), 1);
+        let close = text.rfind('”').unwrap();
+        assert_eq!(idx.line_col(close, Encoding::Utf16), lc(1, 2));
+        assert_eq!(idx.offset(text, lc(1, 2), Encoding::Utf16), close);
+    }
+
+    #[test]
+    fn round_trips_every_char_boundary() {
+        let text = "Zelensky’s 🇺🇦 aide\r\nsaid: «non»\rok\n\né\u{301}";
+        let idx = LineIndex::new(text);
+        for enc in [Encoding::Utf16, Encoding::Utf8] {
+            for (off, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                let pos = idx.line_col(off, enc);
+                let line_end = idx.line_content_end(text, pos.line as usize);
+                if off <= line_end {
+                    assert_eq!(idx.offset(text, pos, enc), off, "{enc:?} at {off}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! The analysis library: text in, spans and findings out.
+//!
+//! Nothing in here knows about LSP or JSON-RPC. Offsets are UTF-8 byte offsets into the
+//! analysed text, end exclusive. The protocol layer (`crate::lsp`) and the CLI
+//! (`crate::cli`) convert them for their audiences.
+
+pub mod config;
+pub mod duplicates;
+pub mod fingerprint;
+pub mod line_index;
+pub mod paragraphs;
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+pub use config::Config;
+pub use line_index::{LineCol, LineIndex};
+pub use paragraphs::{BlockKind, Format, Paragraph};
+
+/// A half-open byte range into the analysed text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.end <= self.start
+    }
+    pub fn contains(&self, offset: usize) -> bool {
+        self.start <= offset && offset < self.end
+    }
+    /// True when the spans share a byte, or when an empty span touches the other.
+    pub fn touches(&self, other: Span) -> bool {
+        self.start <= other.end && other.start <= self.end
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+/// The stable identifier of a kind of finding; users see it and can switch it off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    DuplicateParagraph,
+    NearDuplicateParagraph,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::DuplicateParagraph => "duplicate-paragraph",
+            Code::NearDuplicateParagraph => "near-duplicate-paragraph",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub span: Span,
+    pub message: String,
+}
+
+/// A replacement of `span` by `text`; a fix is a list of them, applied together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub span: Span,
+    pub related: Vec<Related>,
+    pub fix: Option<Fix>,
+}
+
+/// Everything copydesk knows about one version of one document.
+#[derive(Clone, Debug, Default)]
+pub struct Analysis {
+    pub paragraphs: Vec<Paragraph>,
+    pub findings: Vec<Finding>,
+}
+
+impl Analysis {
+    /// Index of the paragraph containing `offset`, if any.
+    pub fn paragraph_at(&self, offset: usize) -> Option<usize> {
+        let i = self.paragraphs.partition_point(|p| p.block.end <= offset);
+        (i < self.paragraphs.len() && self.paragraphs[i].block.start <= offset).then_some(i)
+    }
+}
+
+/// Per-paragraph facts that depend only on the paragraph's own text, so they can be cached
+/// by content and reused across edits and across documents.
+#[derive(Debug)]
+pub struct ParagraphFacts {
+    pub fingerprint: fingerprint::Fingerprint,
+}
+
+impl ParagraphFacts {
+    fn compute(text: &str) -> Self {
+        ParagraphFacts {
+            fingerprint: fingerprint::Fingerprint::of(text),
+        }
+    }
+}
+
+/// A stateful analyser for one document: it remembers the per-paragraph facts of the
+/// previous run, so the cost of a re-analysis follows what changed.
+#[derive(Default)]
+pub struct Analyzer {
+    cache: FxHashMap<u64, Arc<ParagraphFacts>>,
+    generation: u64,
+    last_used: FxHashMap<u64, u64>,
+}
+
+impl Analyzer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn analyze(&mut self, text: &str, format: Format, config: &Config) -> Analysis {
+        let paragraphs = paragraphs::split(text, format);
+        self.generation += 1;
+        let generation = self.generation;
+        let facts: Vec<Arc<ParagraphFacts>> = paragraphs
+            .iter()
+            .map(|p| {
+                let body = &text[p.span.start..p.span.end];
+                let key = fingerprint::content_key(body);
+                self.last_used.insert(key, generation);
+                self.cache
+                    .entry(key)
+                    .or_insert_with(|| Arc::new(ParagraphFacts::compute(body)))
+                    .clone()
+            })
+            .collect();
+        // Forget paragraphs that vanished: keeps memory bounded by the live document.
+        if self.cache.len() > 2 * facts.len() + 64 {
+            let last_used = &self.last_used;
+            self.cache
+                .retain(|k, _| last_used.get(k).is_some_and(|g| *g == generation));
+            self.last_used.retain(|_, g| *g == generation);
+        }
+        let mut findings = Vec::new();
+        if config.duplicates.enabled {
+            findings.extend(duplicates::find(
+                text,
+                &paragraphs,
+                &facts,
+                &config.duplicates,
+            ));
+        }
+        findings.sort_by_key(|f| (f.span.start, f.code));
+        Analysis {
+            paragraphs,
+            findings,
+        }
+    }
+}
+
+/// One-shot analysis, for the CLI and tests.
+pub fn analyze(text: &str, format: Format, config: &Config) -> Analysis {
+    Analyzer::new().analyze(text, format, config)
+}

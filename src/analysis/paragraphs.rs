@@ -1,0 +1,476 @@
+//! Splits a draft into the blocks of prose that the other passes read.
+//!
+//! Plain text: blank lines separate paragraphs. A draft written one paragraph per line
+//! with no blank lines at all (common when copying from a CMS) is one paragraph per line,
+//! and so is any block whose lines are far too long to be hard-wrapped prose.
+//! Markdown: front matter, fenced and indented code, HTML comments, tables and thematic
+//! breaks are not prose; headings, list items and block-quote paragraphs are blocks of
+//! their own.
+
+use super::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Plain,
+    Markdown,
+}
+
+impl Format {
+    pub fn from_path(path: &str) -> Format {
+        let lower = path.to_ascii_lowercase();
+        if [".md", ".markdown", ".mdown", ".mkd", ".mdx"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+        {
+            Format::Markdown
+        } else {
+            Format::Plain
+        }
+    }
+
+    pub fn from_language_id(id: &str, path: &str) -> Format {
+        match id {
+            "markdown" | "mdx" | "quarto" | "rmd" => Format::Markdown,
+            "plaintext" | "text" => Format::from_path(path),
+            _ => Format::from_path(path),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockKind {
+    Paragraph,
+    Heading,
+    ListItem,
+    BlockQuote,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Paragraph {
+    /// The prose, without list markers, heading hashes or surrounding white space.
+    pub span: Span,
+    /// The whole lines the block occupies, including the last line's line break.
+    pub block: Span,
+    pub kind: BlockKind,
+}
+
+/// Average line length (bytes) above which a run of lines cannot be hard-wrapped prose.
+const UNWRAPPED_LINE: usize = 200;
+
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    start: usize,
+    /// End of content, before the line break.
+    end: usize,
+    /// After the line break.
+    next: usize,
+}
+
+fn lines(text: &str) -> Vec<Line> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        match memchr::memchr(b'\n', &bytes[start..]) {
+            Some(rel) => {
+                let next = start + rel + 1;
+                let end = if rel > 0 && bytes[start + rel - 1] == b'\r' {
+                    start + rel - 1
+                } else {
+                    start + rel
+                };
+                out.push(Line { start, end, next });
+                start = next;
+            }
+            None => {
+                out.push(Line {
+                    start,
+                    end: bytes.len(),
+                    next: bytes.len(),
+                });
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn is_blank(s: &str) -> bool {
+    s.bytes().all(|b| b == b' ' || b == b'\t') || s.trim().is_empty()
+}
+
+struct Group {
+    kind: BlockKind,
+    /// (content start, content end, line start, line next)
+    lines: Vec<(usize, usize, usize, usize)>,
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    per_line_plain: bool,
+    out: Vec<Paragraph>,
+    group: Option<Group>,
+}
+
+impl Builder<'_> {
+    fn push_line(&mut self, kind: BlockKind, content: usize, line: Line) {
+        match &mut self.group {
+            Some(g) if g.kind == kind || kind == BlockKind::Paragraph => {
+                g.lines.push((content, line.end, line.start, line.next))
+            }
+            _ => {
+                self.flush();
+                self.group = Some(Group {
+                    kind,
+                    lines: vec![(content, line.end, line.start, line.next)],
+                });
+            }
+        }
+    }
+
+    fn start(&mut self, kind: BlockKind, content: usize, line: Line) {
+        self.flush();
+        self.group = Some(Group {
+            kind,
+            lines: vec![(content, line.end, line.start, line.next)],
+        });
+    }
+
+    fn flush(&mut self) {
+        let Some(g) = self.group.take() else { return };
+        let total: usize = g.lines.iter().map(|l| l.1 - l.0).sum();
+        let unwrapped = g.lines.len() > 1 && total / g.lines.len() > UNWRAPPED_LINE;
+        if (self.per_line_plain || unwrapped) && g.kind == BlockKind::Paragraph {
+            for &l in &g.lines {
+                self.emit(g.kind, &[l]);
+            }
+        } else {
+            self.emit(g.kind, &g.lines);
+        }
+    }
+
+    fn emit(&mut self, kind: BlockKind, lines: &[(usize, usize, usize, usize)]) {
+        let first = lines[0];
+        let last = lines[lines.len() - 1];
+        let raw = &self.text[first.0..last.1];
+        let lead = raw.len() - raw.trim_start().len();
+        let trail = raw.len() - raw.trim_end().len();
+        let span = Span::new(first.0 + lead, last.1 - trail);
+        if span.is_empty() {
+            return;
+        }
+        self.out.push(Paragraph {
+            span,
+            block: Span::new(first.2, last.3),
+            kind,
+        });
+    }
+}
+
+pub fn split(text: &str, format: Format) -> Vec<Paragraph> {
+    let lines = lines(text);
+    match format {
+        Format::Plain => split_plain(text, &lines),
+        Format::Markdown => split_markdown(text, &lines),
+    }
+}
+
+fn split_plain(text: &str, lines: &[Line]) -> Vec<Paragraph> {
+    let content: Vec<bool> = lines
+        .iter()
+        .map(|l| !is_blank(&text[l.start..l.end]))
+        .collect();
+    // A blank line that separates two content lines means the author uses blank lines as
+    // paragraph breaks; otherwise every line is a paragraph.
+    let first = content.iter().position(|&c| c);
+    let last = content.iter().rposition(|&c| c);
+    let uses_blank_lines = match (first, last) {
+        (Some(a), Some(b)) => content[a..=b].iter().any(|&c| !c),
+        _ => false,
+    };
+    let mut b = Builder {
+        text,
+        per_line_plain: !uses_blank_lines,
+        out: Vec::new(),
+        group: None,
+    };
+    for (l, &has) in lines.iter().zip(&content) {
+        if has {
+            b.push_line(BlockKind::Paragraph, l.start, *l);
+        } else {
+            b.flush();
+        }
+    }
+    b.flush();
+    b.out
+}
+
+fn leading_spaces(s: &str) -> usize {
+    let mut n = 0;
+    for b in s.bytes() {
+        match b {
+            b' ' => n += 1,
+            b'\t' => n += 4,
+            _ => break,
+        }
+    }
+    n
+}
+
+/// Length of a fence opener (``` or ~~~, three or more) and its character.
+fn fence(s: &str) -> Option<(u8, usize)> {
+    let t = s.trim_start();
+    if s.len() - t.len() > 3 {
+        return None;
+    }
+    let c = *t.as_bytes().first()?;
+    if c != b'`' && c != b'~' {
+        return None;
+    }
+    let n = t.bytes().take_while(|&b| b == c).count();
+    (n >= 3).then_some((c, n))
+}
+
+fn is_thematic_break(t: &str) -> bool {
+    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    t.len() >= 3
+        && (t.bytes().all(|b| b == b'-')
+            || t.bytes().all(|b| b == b'*')
+            || t.bytes().all(|b| b == b'_'))
+}
+
+/// Byte length of a list marker and the space after it, if the line starts a list item.
+fn list_marker(t: &str) -> Option<usize> {
+    let b = t.as_bytes();
+    match b.first()? {
+        b'-' | b'*' | b'+' => (b.get(1).is_some_and(|c| *c == b' ' || *c == b'\t')).then_some(2),
+        b'0'..=b'9' => {
+            let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits > 9 {
+                return None;
+            }
+            let punct = *b.get(digits)?;
+            let space = b.get(digits + 1).is_some_and(|c| *c == b' ' || *c == b'\t');
+            ((punct == b'.' || punct == b')') && space).then_some(digits + 2)
+        }
+        _ => None,
+    }
+}
+
+fn split_markdown(text: &str, lines: &[Line]) -> Vec<Paragraph> {
+    let mut b = Builder {
+        text,
+        per_line_plain: false,
+        out: Vec::new(),
+        group: None,
+    };
+    let mut i = 0;
+    // Front matter: YAML (---) or TOML (+++) at the very top.
+    if let Some(first) = lines.first() {
+        let t = text[first.start..first.end].trim_end();
+        if t == "---" || t == "+++" {
+            if let Some(close) = lines[1..]
+                .iter()
+                .position(|l| text[l.start..l.end].trim_end() == t)
+            {
+                i = close + 2;
+            }
+        }
+    }
+    while i < lines.len() {
+        let l = lines[i];
+        let s = &text[l.start..l.end];
+        i += 1;
+        if is_blank(s) {
+            b.flush();
+            continue;
+        }
+        if let Some((c, n)) = fence(s) {
+            b.flush();
+            while i < lines.len() {
+                let t = &text[lines[i].start..lines[i].end];
+                i += 1;
+                if fence(t).is_some_and(|(c2, n2)| c2 == c && n2 >= n)
+                    && t.trim().bytes().all(|x| x == c)
+                {
+                    break;
+                }
+            }
+            continue;
+        }
+        let indent = leading_spaces(s);
+        let t = s.trim_start();
+        let content = l.start + (s.len() - t.len());
+        if t.starts_with("<!--") {
+            b.flush();
+            let mut j = i - 1;
+            while j < lines.len() && !text[lines[j].start..lines[j].end].contains("-->") {
+                j += 1;
+            }
+            i = j + 1;
+            continue;
+        }
+        if indent >= 4 && b.group.is_none() {
+            continue; // indented code
+        }
+        if t.starts_with('#') {
+            let hashes = t.bytes().take_while(|&c| c == b'#').count();
+            let rest = &t[hashes..];
+            if hashes <= 6 && (rest.is_empty() || rest.starts_with(' ') || rest.starts_with('\t')) {
+                let body = rest.trim_end().trim_end_matches('#');
+                let start = content + hashes;
+                b.start(
+                    BlockKind::Heading,
+                    start,
+                    Line {
+                        start: l.start,
+                        end: start + body.len(),
+                        next: l.next,
+                    },
+                );
+                b.flush();
+                continue;
+            }
+        }
+        if b.group
+            .as_ref()
+            .is_some_and(|g| g.kind == BlockKind::Paragraph)
+        {
+            let u = t.trim_end();
+            if !u.is_empty() && (u.bytes().all(|c| c == b'=') || u.bytes().all(|c| c == b'-')) {
+                // Setext underline: the paragraph above is a heading; the underline is not prose.
+                if let Some(g) = b.group.as_mut() {
+                    g.kind = BlockKind::Heading;
+                }
+                b.flush();
+                continue;
+            }
+        }
+        if is_thematic_break(t) {
+            b.flush();
+            continue;
+        }
+        if t.starts_with('|') {
+            b.flush();
+            continue;
+        }
+        if let Some(rest) = t.strip_prefix('>') {
+            let inner = rest.strip_prefix(' ').unwrap_or(rest);
+            if is_blank(inner) {
+                b.flush();
+                continue;
+            }
+            let start = l.end - inner.len();
+            let line = Line {
+                start: l.start,
+                end: l.end,
+                next: l.next,
+            };
+            if b.group
+                .as_ref()
+                .is_some_and(|g| g.kind == BlockKind::BlockQuote)
+            {
+                b.push_line(BlockKind::BlockQuote, start, line);
+            } else {
+                b.start(BlockKind::BlockQuote, start, line);
+            }
+            continue;
+        }
+        if let Some(m) = list_marker(t) {
+            b.start(BlockKind::ListItem, content + m, l);
+            continue;
+        }
+        if t.starts_with('[') && t.contains("]:") && !t.contains(' ') {
+            continue; // link reference definition
+        }
+        if b.group.is_none() {
+            b.start(BlockKind::Paragraph, content, l);
+        } else {
+            b.push_line(BlockKind::Paragraph, content, l);
+        }
+    }
+    b.flush();
+    b.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str, f: Format) -> Vec<(BlockKind, String)> {
+        split(text, f)
+            .into_iter()
+            .map(|p| (p.kind, text[p.span.start..p.span.end].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn plain_one_paragraph_per_line_without_blank_lines() {
+        let text =
+            "The mayor spoke on Monday.\nCouncil members left early.\nThe vote is next week.\n";
+        let got = split(text, Format::Plain);
+        assert_eq!(got.len(), 3);
+        assert_eq!(
+            &text[got[1].span.start..got[1].span.end],
+            "Council members left early."
+        );
+        assert_eq!(got[1].block, Span::new(27, 55));
+    }
+
+    #[test]
+    fn plain_blank_lines_separate_and_wrapped_lines_join() {
+        let text =
+            "The mayor spoke\non Monday.\n\n  Council members\r\nleft early.  \r\n\r\n \r\nEnd.";
+        let got = texts(text, Format::Plain);
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0].1, "The mayor spoke\non Monday.");
+        assert_eq!(got[1].1, "Council members\r\nleft early.");
+        assert_eq!(got[2].1, "End.");
+    }
+
+    #[test]
+    fn leading_and_trailing_blank_lines_do_not_switch_mode() {
+        let text = "\n\nFirst line.\nSecond line.\n\n";
+        assert_eq!(texts(text, Format::Plain).len(), 2);
+    }
+
+    #[test]
+    fn unwrapped_long_lines_are_paragraphs_even_between_blank_lines() {
+        let long_a = "a ".repeat(150);
+        let long_b = "b ".repeat(150);
+        let text = format!("Intro.\n\n{long_a}\n{long_b}\n");
+        assert_eq!(texts(&text, Format::Plain).len(), 3);
+    }
+
+    #[test]
+    fn markdown_skips_front_matter_code_and_comments() {
+        let text = "---\ntitle: Draft\n---\n# Council votes\n\nThe council voted.\n\n```\ncode here\n```\n\n<!-- note\nto self -->\n    indented code\n\n- first item\n- second item\n  continues\n\n> quoted line\n> more\n\nSetext\n======\n\n| a | b |\n\n***\n";
+        let got = texts(text, Format::Markdown);
+        assert_eq!(
+            got,
+            vec![
+                (BlockKind::Heading, "Council votes".to_string()),
+                (BlockKind::Paragraph, "The council voted.".to_string()),
+                (BlockKind::ListItem, "first item".to_string()),
+                (BlockKind::ListItem, "second item\n  continues".to_string()),
+                (BlockKind::BlockQuote, "quoted line\n> more".to_string()),
+                (BlockKind::Heading, "Setext".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn emoji_and_empty_input() {
+        assert!(split("", Format::Plain).is_empty());
+        assert!(split("\n\r\n  \n", Format::Markdown).is_empty());
+        let got = texts("😀 Fans cheered.\n", Format::Plain);
+        assert_eq!(got[0].1, "😀 Fans cheered.");
+    }
+
+    #[test]
+    fn format_from_path() {
+        assert_eq!(Format::from_path("a/B.MD"), Format::Markdown);
+        assert_eq!(Format::from_path("draft.txt"), Format::Plain);
+    }
+}

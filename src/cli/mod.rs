@@ -1,0 +1,247 @@
+//! `copydesk check`: the same analysis as the server, from the shell.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+
+use crate::analysis::line_index::Encoding;
+use crate::analysis::{self, Analysis, Config, Format, LineIndex, Span};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+}
+
+/// Exit statuses, as documented in the README.
+pub const EXIT_CLEAN: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+const DRAFT_EXTENSIONS: &[&str] = &["md", "markdown", "txt"];
+
+/// One input that could be read as text.
+pub struct Draft {
+    pub path: String,
+    pub text: String,
+}
+
+/// Reads bytes as a draft, or says in one line why it cannot be checked.
+pub fn decode(path: &str, bytes: Vec<u8>) -> Result<Draft, String> {
+    if bytes.is_empty() {
+        return Err(format!("{path}: empty file, nothing to check"));
+    }
+    if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
+        return Err(format!(
+            "{path}: binary file (contains NUL bytes), not checked"
+        ));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Draft {
+            path: path.to_string(),
+            text,
+        }),
+        Err(e) => Err(format!(
+            "{path}: invalid UTF-8 at byte {}, not checked",
+            e.utf8_error().valid_up_to()
+        )),
+    }
+}
+
+fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let p = e.path();
+        let Ok(kind) = e.file_type() else { continue };
+        if kind.is_dir() {
+            collect_dir(&p, out)?;
+        } else if p
+            .extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| DRAFT_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
+        {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Expands the command line's paths into drafts; every problem becomes one message.
+pub fn gather(paths: &[String]) -> (Vec<Draft>, Vec<String>) {
+    let mut drafts = Vec::new();
+    let mut errors = Vec::new();
+    for arg in paths {
+        if arg == "-" {
+            let mut bytes = Vec::new();
+            match std::io::stdin().read_to_end(&mut bytes) {
+                Ok(_) if bytes.is_empty() => {
+                    errors.push("<stdin>: nothing on standard input".into())
+                }
+                Ok(_) => match decode("<stdin>", bytes) {
+                    Ok(d) => drafts.push(d),
+                    Err(e) => errors.push(e),
+                },
+                Err(e) => errors.push(format!("<stdin>: {e}")),
+            }
+            continue;
+        }
+        let path = Path::new(arg);
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                errors.push(format!("{arg}: {}", io_reason(&e)));
+                continue;
+            }
+        };
+        let files = if meta.is_dir() {
+            let mut files = Vec::new();
+            if let Err(e) = collect_dir(path, &mut files) {
+                errors.push(format!("{arg}: {}", io_reason(&e)));
+                continue;
+            }
+            if files.is_empty() {
+                errors.push(format!(
+                    "{arg}: no drafts (*.md, *.markdown, *.txt) in this directory"
+                ));
+            }
+            files
+        } else {
+            vec![path.to_path_buf()]
+        };
+        for f in files {
+            let name = f.to_string_lossy().to_string();
+            match std::fs::read(&f) {
+                Ok(bytes) => match decode(&name, bytes) {
+                    Ok(d) => drafts.push(d),
+                    Err(e) => errors.push(e),
+                },
+                Err(e) => errors.push(format!("{name}: {}", io_reason(&e))),
+            }
+        }
+    }
+    (drafts, errors)
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn span_json(s: Span) -> Value {
+    json!([s.start, s.end])
+}
+
+fn range_json(idx: &LineIndex, s: Span) -> Value {
+    let a = idx.line_col(s.start, Encoding::Utf16);
+    let b = idx.line_col(s.end, Encoding::Utf16);
+    json!({"start": {"line": a.line, "character": a.col}, "end": {"line": b.line, "character": b.col}})
+}
+
+/// The schema-version-1 JSON object for one analysed file.
+pub fn file_json(path: &str, text: &str, a: &Analysis) -> Value {
+    let idx = LineIndex::new(text);
+    let paragraphs: Vec<Value> = a
+        .paragraphs
+        .iter()
+        .map(|p| json!({"span": span_json(p.span)}))
+        .collect();
+    let diagnostics: Vec<Value> = a
+        .findings
+        .iter()
+        .map(|f| {
+            json!({
+                "code": f.code.as_str(),
+                "severity": f.severity.as_str(),
+                "message": f.message,
+                "span": span_json(f.span),
+                "range": range_json(&idx, f.span),
+                "related": f.related.iter().map(|r| json!({
+                    "span": span_json(r.span),
+                    "range": range_json(&idx, r.span),
+                    "message": r.message,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "path": path,
+        "paragraphs": paragraphs,
+        "diagnostics": diagnostics,
+        "actors": [],
+        "quotes": [],
+    })
+}
+
+fn human(out: &mut impl Write, path: &str, text: &str, a: &Analysis) -> std::io::Result<()> {
+    let idx = LineIndex::new(text);
+    for f in &a.findings {
+        let line = idx.line_of(f.span.start);
+        let col = text[idx.line_start(line)..f.span.start].chars().count() + 1;
+        writeln!(
+            out,
+            "{path}:{}:{col}: {}[{}] {}",
+            line + 1,
+            f.severity.as_str(),
+            f.code.as_str(),
+            f.message
+        )?;
+        let body = &text[idx.line_start(line)..idx.line_text_end(text, line)];
+        let shown: String = body.chars().take(100).collect();
+        let more = if shown.len() < body.len() { "…" } else { "" };
+        writeln!(out, "    | {shown}{more}")?;
+    }
+    Ok(())
+}
+
+pub fn run(format: OutputFormat, config: &Config, paths: &[String]) -> i32 {
+    let (drafts, errors) = gather(paths);
+    for e in &errors {
+        eprintln!("copydesk: {e}");
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut findings = 0;
+    let mut files = Vec::new();
+    for d in &drafts {
+        let format_of = Format::from_path(&d.path);
+        let a = analysis::analyze(&d.text, format_of, config);
+        findings += a.findings.len();
+        match format {
+            OutputFormat::Json => files.push(file_json(&d.path, &d.text, &a)),
+            OutputFormat::Human => {
+                if human(&mut out, &d.path, &d.text, &a).is_err() {
+                    return EXIT_ERROR;
+                }
+            }
+        }
+    }
+    if format == OutputFormat::Json {
+        let doc = json!({"version": 1, "files": files});
+        if writeln!(out, "{doc}").is_err() {
+            return EXIT_ERROR;
+        }
+    } else {
+        eprintln!(
+            "{findings} finding{} in {} file{}",
+            if findings == 1 { "" } else { "s" },
+            drafts.len(),
+            if drafts.len() == 1 { "" } else { "s" }
+        );
+    }
+    if !errors.is_empty() || (drafts.is_empty() && paths.is_empty()) {
+        EXIT_ERROR
+    } else if findings > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}

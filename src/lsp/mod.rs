@@ -1,0 +1,47 @@
+//! The protocol layer: a thin shell over `crate::analysis`.
+
+pub mod convert;
+pub mod document;
+pub mod server;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tower_lsp_server::{LspService, Server};
+
+/// Serves LSP over any byte streams until `exit` or end of input. Returns the process exit
+/// status the specification asks for: 0 after `shutdown`, 1 otherwise.
+pub async fn serve<I, O>(input: I, output: O) -> i32
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite,
+{
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let flag = shutdown.clone();
+    let (service, socket) = LspService::new(move |client| server::Backend::new(client, flag));
+    Server::new(input, output, socket).serve(service).await;
+    if shutdown.load(Ordering::SeqCst) {
+        0
+    } else {
+        1
+    }
+}
+
+pub fn run_stdio() -> i32 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("copydesk: cannot start the async runtime: {e}");
+            return 2;
+        }
+    };
+    let code = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Blocking stdin reads would otherwise keep the process alive after `exit`.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    code
+}

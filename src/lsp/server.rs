@@ -1,0 +1,353 @@
+//! The language server: document sync, the analysis scheduler, and request handlers.
+//!
+//! Ordering: tower-lsp-server polls handler futures for the first time in the order the
+//! messages arrived, and every text mutation below happens synchronously in that first
+//! poll (a std mutex, no `.await` before the edit is applied), so edits are applied
+//! strictly in the order received even though handlers run concurrently.
+//!
+//! Scheduling: each open document has one worker task. An edit bumps the document's
+//! revision and wakes the worker; the worker analyses the newest text at once (no debounce
+//! timer), and when it finishes it publishes only if no newer edit arrived meanwhile,
+//! otherwise it goes straight on to the newest text. Bursts of keystrokes coalesce into
+//! one analysis, and results for an old version are never published over a newer one.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::convert::Ctx;
+use super::document::Document;
+use crate::analysis::line_index::Encoding;
+use crate::analysis::{Analysis, Analyzer, Code, Config, Format, LineIndex};
+
+/// One analysed version of a document.
+pub struct Snapshot {
+    pub version: i32,
+    pub revision: u64,
+    pub text: Arc<str>,
+    pub lines: LineIndex,
+    pub analysis: Analysis,
+}
+
+struct Entry {
+    doc: Document,
+    revision: u64,
+    wake: watch::Sender<u64>,
+    done: watch::Sender<Option<Arc<Snapshot>>>,
+}
+
+#[derive(Default)]
+struct State {
+    docs: HashMap<Uri, Entry>,
+    config: Arc<Config>,
+}
+
+pub struct Backend {
+    client: Client,
+    state: Arc<Mutex<State>>,
+    encoding: Mutex<Encoding>,
+    document_changes: AtomicBool,
+    pub shutdown_requested: Arc<AtomicBool>,
+}
+
+const FIX_ALL_KIND: &str = "source.fixAll.copydesk";
+
+impl Backend {
+    pub fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Self {
+        Backend {
+            client,
+            state: Arc::new(Mutex::new(State::default())),
+            encoding: Mutex::new(Encoding::Utf16),
+            document_changes: AtomicBool::new(false),
+            shutdown_requested,
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock must not take the server down with it.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn encoding(&self) -> Encoding {
+        *self.encoding.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn spawn_worker(&self, uri: Uri, mut wake: watch::Receiver<u64>) {
+        let state = self.state.clone();
+        let client = self.client.clone();
+        let enc = self.encoding();
+        let document_changes = self.document_changes.load(Ordering::Relaxed);
+        tokio::spawn(async move {
+            let mut analyzer = Analyzer::new();
+            loop {
+                if wake.changed().await.is_err() {
+                    return; // document closed
+                }
+                let job = {
+                    let st = state.lock().unwrap_or_else(|e| e.into_inner());
+                    let Some(e) = st.docs.get(&uri) else { return };
+                    (
+                        e.doc.text(),
+                        e.doc.version,
+                        e.doc.format,
+                        e.revision,
+                        st.config.clone(),
+                    )
+                };
+                let (text, version, format, revision, config) = job;
+                let mut moved = std::mem::take(&mut analyzer);
+                let result = tokio::task::spawn_blocking(move || {
+                    let analysis = moved.analyze(&text, format, &config);
+                    let lines = LineIndex::new(&text);
+                    (moved, text, lines, analysis)
+                })
+                .await;
+                let (back, text, lines, analysis) = match result {
+                    Ok(r) => r,
+                    Err(err) => {
+                        client
+                            .log_message(
+                                MessageType::ERROR,
+                                format!("copydesk: analysis of {} failed: {err}", uri.as_str()),
+                            )
+                            .await;
+                        continue;
+                    }
+                };
+                analyzer = back;
+                let snapshot = Arc::new(Snapshot {
+                    version,
+                    revision,
+                    text: Arc::from(text),
+                    lines,
+                    analysis,
+                });
+                {
+                    let st = state.lock().unwrap_or_else(|e| e.into_inner());
+                    let Some(e) = st.docs.get(&uri) else { return };
+                    if e.revision != revision {
+                        continue; // stale: a newer edit is already waiting
+                    }
+                    e.done.send_replace(Some(snapshot.clone()));
+                }
+                let ctx = Ctx {
+                    uri: &uri,
+                    version,
+                    text: &snapshot.text,
+                    lines: &snapshot.lines,
+                    enc,
+                    document_changes,
+                };
+                let diagnostics = snapshot
+                    .analysis
+                    .findings
+                    .iter()
+                    .map(|f| ctx.diagnostic(f))
+                    .collect();
+                client
+                    .publish_diagnostics(uri.clone(), diagnostics, Some(version))
+                    .await;
+            }
+        });
+    }
+
+    /// The analysis of the document's current text, waiting briefly for a running one.
+    async fn snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
+        let (mut rx, revision) = {
+            let st = self.state();
+            let e = st.docs.get(uri)?;
+            (e.done.subscribe(), e.revision)
+        };
+        let ready = {
+            let wait = rx.wait_for(|s| s.as_ref().is_some_and(|s| s.revision >= revision));
+            match tokio::time::timeout(Duration::from_secs(5), wait).await {
+                Ok(Ok(s)) => s.clone(),
+                _ => None,
+            }
+        };
+        ready.or_else(|| rx.borrow().clone())
+    }
+
+    fn ctx<'a>(&self, uri: &'a Uri, s: &'a Snapshot) -> Ctx<'a> {
+        Ctx {
+            uri,
+            version: s.version,
+            text: &s.text,
+            lines: &s.lines,
+            enc: self.encoding(),
+            document_changes: self.document_changes.load(Ordering::Relaxed),
+        }
+    }
+}
+
+fn bump(e: &mut Entry) {
+    e.revision += 1;
+    e.wake.send_replace(e.revision);
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let caps = &params.capabilities;
+        let utf8 = caps
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_ref())
+            .is_some_and(|encs| encs.contains(&PositionEncodingKind::UTF8));
+        let enc = if utf8 {
+            Encoding::Utf8
+        } else {
+            Encoding::Utf16
+        };
+        *self.encoding.lock().unwrap_or_else(|e| e.into_inner()) = enc;
+        let doc_changes = caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.workspace_edit.as_ref())
+            .and_then(|w| w.document_changes)
+            .unwrap_or(false);
+        self.document_changes.store(doc_changes, Ordering::Relaxed);
+        if let Some(opts) = &params.initialization_options {
+            self.state().config = Arc::new(Config::from_json(opts));
+        }
+        Ok(InitializeResult {
+            server_info: Some(ServerInfo {
+                name: "copydesk".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            capabilities: ServerCapabilities {
+                position_encoding: Some(if utf8 {
+                    PositionEncodingKind::UTF8
+                } else {
+                    PositionEncodingKind::UTF16
+                }),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        ..Default::default()
+                    },
+                )),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::new(FIX_ALL_KIND),
+                        ]),
+                        ..Default::default()
+                    },
+                )),
+                ..Default::default()
+            },
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.client
+            .log_message(MessageType::INFO, "copydesk ready")
+            .await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.shutdown_requested.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let td = params.text_document;
+        let format = Format::from_language_id(&td.language_id, td.uri.as_str());
+        let (wake_tx, wake_rx) = watch::channel(0u64);
+        let (done_tx, _) = watch::channel(None);
+        let mut entry = Entry {
+            doc: Document::new(&td.text, td.version, format),
+            revision: 0,
+            wake: wake_tx,
+            done: done_tx,
+        };
+        bump(&mut entry);
+        // Replacing an entry drops its wake sender, which ends the old worker.
+        self.state().docs.insert(td.uri.clone(), entry);
+        self.spawn_worker(td.uri, wake_rx);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let enc = self.encoding();
+        let mut st = self.state();
+        let Some(e) = st.docs.get_mut(&params.text_document.uri) else {
+            return;
+        };
+        for change in &params.content_changes {
+            e.doc.apply(change, enc);
+        }
+        e.doc.version = params.text_document.version;
+        bump(e);
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let removed = self.state().docs.remove(&params.text_document.uri);
+        if removed.is_some() {
+            self.client
+                .publish_diagnostics(params.text_document.uri, Vec::new(), None)
+                .await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let mut st = self.state();
+        if params.settings.is_null() {
+            return;
+        }
+        st.config = Arc::new(Config::from_json(&params.settings));
+        for e in st.docs.values_mut() {
+            bump(e);
+        }
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = &params.text_document.uri;
+        let Some(snap) = self.snapshot(uri).await else {
+            return Ok(None);
+        };
+        let ctx = self.ctx(uri, &snap);
+        let want = |kind: &str| match &params.context.only {
+            None => true,
+            Some(only) => only.iter().any(|k| kind.starts_with(k.as_str())),
+        };
+        let mut actions = Vec::new();
+        if want(CodeActionKind::QUICKFIX.as_str()) {
+            let range = ctx.span(params.range);
+            for f in &snap.analysis.findings {
+                if f.span.touches(range) {
+                    if let Some(a) = ctx.fix_action(f, CodeActionKind::QUICKFIX) {
+                        actions.push(CodeActionOrCommand::CodeAction(a));
+                    }
+                }
+            }
+        }
+        if want(FIX_ALL_KIND) {
+            let edits: Vec<_> = snap
+                .analysis
+                .findings
+                .iter()
+                .filter(|f| f.code == Code::DuplicateParagraph)
+                .filter_map(|f| f.fix.as_ref())
+                .flat_map(|fix| fix.edits.iter().cloned())
+                .collect();
+            if !edits.is_empty() {
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: "Remove all duplicate paragraphs".to_string(),
+                    kind: Some(CodeActionKind::new(FIX_ALL_KIND)),
+                    edit: Some(ctx.workspace_edit(&edits)),
+                    ..Default::default()
+                }));
+            }
+        }
+        Ok(Some(actions))
+    }
+}
