@@ -838,11 +838,13 @@ fn build(
                 let given = words.first().is_some_and(|w| lex.given.contains_key(*w));
                 let first_is_start = c.toks[ft].sentence_start;
                 let single = words.len() <= 1;
+                let common_first = words.first().is_some_and(|w| lex.not_names.contains(*w));
                 let kind = if titled || honorific || (given && !single) {
                     Some(ActorKind::Person)
                 } else if single {
                     None
-                } else if the && !first_is_start {
+                } else if (the && !first_is_start) || common_first {
+                    // People's names seldom open with a common word ("World Brief").
                     Some(ActorKind::Organization)
                 } else if words.len() <= 3 {
                     Some(ActorKind::Person)

@@ -9,6 +9,7 @@ pub mod attribution;
 pub mod config;
 pub mod duplicates;
 pub mod fingerprint;
+pub mod hover;
 pub mod lexicon;
 pub mod line_index;
 pub mod mentions;
@@ -133,6 +134,22 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The actor mention covering `offset`: (actor index, mention index).
+    pub fn mention_at(&self, offset: usize) -> Option<(usize, usize)> {
+        self.actors.iter().enumerate().find_map(|(ai, a)| {
+            a.mentions
+                .iter()
+                .position(|m| m.span.start <= offset && offset <= m.span.end)
+                .map(|mi| (ai, mi))
+        })
+    }
+
+    pub fn quote_at(&self, offset: usize) -> Option<&Quote> {
+        self.quotes
+            .iter()
+            .find(|q| q.span.start <= offset && offset < q.span.end)
+    }
+
     /// Index of the paragraph containing `offset`, if any.
     pub fn paragraph_at(&self, offset: usize) -> Option<usize> {
         let i = self.paragraphs.partition_point(|p| p.block.end <= offset);

@@ -104,11 +104,11 @@ fn subtype(s: &str) -> &'static str {
 /// Abbreviations that end in a period but are in no list of names or titles.
 const EXTRA_ABBREVIATIONS: &[&str] = &[
     "Jr", "Sr", "Inc", "Corp", "Co", "Ltd", "St", "Mt", "Ft", "Ave", "Blvd", "Bros", "No", "Jan",
-    "Feb", "Mar", "Apr", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Mon", "Tue", "Tues", "Wed",
-    "Thu", "Thurs", "Fri", "Sat", "Sun", "vs", "etc", "approx", "Ala", "Ariz", "Ark", "Calif",
-    "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan", "Ky", "La", "Md", "Mass", "Mich",
-    "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa", "Tenn", "Tex", "Va", "Vt",
-    "Wash", "Wis", "Wyo", "a.m", "p.m",
+    "Feb", "Apr", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Mon", "Tue", "Tues", "Wed",
+    "Thu", "Thurs", "Fri", "Sat", "vs", "etc", "approx", "Ala", "Ariz", "Ark", "Calif",
+    "Colo", "Conn", "Fla", "Ga", "Kan", "Ky", "Md", "Mass", "Mich",
+    "Minn", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa", "Tenn", "Tex", "Va", "Vt",
+    "Wis", "Wyo", "a.m", "p.m",
 ];
 
 impl Lexicon {
@@ -195,14 +195,19 @@ impl Lexicon {
             lex.speech_verbs
                 .insert(f[0].to_lowercase(), f.get(1).unwrap_or(&f[0]).to_string());
         }
-        let mut abbrevs: Vec<String> = EXTRA_ABBREVIATIONS.iter().map(|s| s.to_string()).collect();
-        abbrevs.extend(lex.honorifics.keys().cloned());
-        abbrevs.extend(lex.title_abbrevs.keys().cloned());
-        abbrevs.extend(lex.calendar.iter().cloned());
-        abbrevs.extend(lex.org_cues.iter().cloned());
-        lex.abbreviations = abbrevs
-            .into_iter()
-            .filter_map(|a| a.strip_suffix('.').map(str::to_string).or(Some(a)))
+        // Only forms written with a period in the lists ("Sen.", "Sept.", "Inc.") keep it.
+        let dotted = lex
+            .honorifics
+            .keys()
+            .chain(lex.title_abbrevs.keys())
+            .chain(lex.calendar.iter())
+            .chain(lex.org_cues.iter())
+            .filter_map(|a| a.strip_suffix('.'))
+            .map(str::to_string);
+        lex.abbreviations = EXTRA_ABBREVIATIONS
+            .iter()
+            .map(|s| s.to_string())
+            .chain(dotted)
             .filter(|a| !a.contains(' ') && !a.is_empty())
             .collect();
         lex
