@@ -113,6 +113,19 @@ fn is_speech_verb(lex: &Lexicon, v: &ParaView, i: usize) -> bool {
     })
 }
 
+/// A person whose personhood the draft confirms: a known given name, a title or role, an
+/// honorific, or words attributed to them. Others ("Marston Town") take no pronouns.
+fn confirmed(a: &Actor, lex: &Lexicon) -> bool {
+    a.kind != ActorKind::Person
+        || !a.roles.is_empty()
+        || a.gender != Gender::Unknown
+        || a.name
+            .split(' ')
+            .next()
+            .is_some_and(|w| lex.given.contains_key(w))
+        || a.mentions.iter().any(|m| m.via == Via::Honorific)
+}
+
 pub struct Linked {
     pub actors: Vec<Actor>,
     /// Per paragraph: (first token, last token, actor) of every resolved mention, pronouns
@@ -173,6 +186,31 @@ pub fn link(views: &[ParaView]) -> Linked {
         }
     };
     build_index(&t, &mut suffixes, &mut firsts);
+    // Short forms of organisations: "Noordzee" for Noordzee Container Terminals, "Rovers"
+    // for Harbourside Rovers. A lone cue or common word ("Group", "Union") is not one.
+    let mut org_parts: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    for (i, a) in t.actors.iter().enumerate() {
+        if a.kind != ActorKind::Organization {
+            continue;
+        }
+        let words: Vec<&str> = a.name.split(' ').collect();
+        for k in 1..words.len() {
+            for part in [words[..k].join(" "), words[k..].join(" ")] {
+                let single_common = !part.contains(' ')
+                    && (lex.org_cues.contains(&part)
+                        || lex.not_names.contains(&part)
+                        || part.len() < 3
+                        || lex.phrases.contains_key(&part));
+                if !single_common {
+                    org_parts.entry(part).or_default().push(i);
+                }
+            }
+        }
+    }
+    org_parts.retain(|_, v| {
+        v.dedup();
+        v.len() == 1
+    });
 
     // Pass 1b: other multi-word names are either a known person's surname ("El Amrani")
     // or a new person or organisation.
@@ -181,7 +219,7 @@ pub fn link(views: &[ParaView]) -> Linked {
             if confident(c) || c.weak || c.kind.is_none() {
                 continue;
             }
-            if suffixes.contains_key(&c.name) {
+            if suffixes.contains_key(&c.name) || org_parts.contains_key(&c.name) {
                 continue; // pass 2
             }
             let i = t.add(&c.name, c.kind.unwrap());
@@ -235,6 +273,8 @@ pub fn link(views: &[ParaView]) -> Linked {
                 Some((recent(&last_seen, among, at), via))
             } else if let Some(among) = firsts.get(&c.name) {
                 Some((recent(&last_seen, among, at), Via::FirstName))
+            } else if let Some(among) = org_parts.get(&c.name).filter(|_| !c.locative) {
+                Some((among[0], Via::Name))
             } else {
                 let speech_next = is_speech_verb(lex, v, c.last_token + 1)
                     || is_speech_verb(lex, v, c.first_token.wrapping_sub(1));
@@ -243,6 +283,7 @@ pub fn link(views: &[ParaView]) -> Linked {
                     Some(k) if !c.weak && k != ActorKind::Person => Some(k),
                     _ if speech_next && !c.the => Some(ActorKind::Person),
                     None if !c.weak && c.locative => Some(ActorKind::Place),
+                    None if !c.weak && c.the => None,
                     _ => None,
                 };
                 kind.map(|k| {
@@ -317,7 +358,37 @@ pub fn link(views: &[ParaView]) -> Linked {
         r.sort();
     }
 
-    resolve_pronouns(views, &mut t, &mut resolved);
+    let speaking: Vec<bool> = t
+        .actors
+        .iter()
+        .map(|a| {
+            a.mentions.iter().any(|m| {
+                let v = &views[m.paragraph];
+                is_speech_verb(lex, v, m.tokens.1 + 1)
+                    || is_speech_verb(lex, v, m.tokens.0.wrapping_sub(1))
+            })
+        })
+        .collect();
+    let eligible: Vec<bool> = t
+        .actors
+        .iter()
+        .zip(&speaking)
+        .map(|(a, s)| *s || confirmed(a, lex))
+        .collect();
+    resolve_pronouns(views, &mut t, &mut resolved, &eligible);
+    resolve_affiliation_refs(&mut t);
+    // A short form of an organisation as affiliation ("Rovers") names the organisation.
+    let names: Vec<String> = t.actors.iter().map(|a| a.name.clone()).collect();
+    for a in &mut t.actors {
+        if let Some(full) = a
+            .affiliation
+            .as_ref()
+            .and_then(|x| org_parts.get(x))
+            .map(|v| v[0])
+        {
+            a.affiliation = Some(names[full].clone());
+        }
+    }
 
     // Organisation names given only as a lowercase head ("the union’s chief negotiator")
     // would be resolved here; affiliations keep the text the draft gives.
@@ -339,6 +410,106 @@ pub fn link(views: &[ParaView]) -> Linked {
     Linked {
         actors: t.actors,
         resolved,
+    }
+}
+
+/// "Its chief executive, X" / "the union’s negotiator, X": the affiliation was recorded as
+/// a reference ("@its", "@union"); it is the organisation the draft last named before the
+/// person, or the one whose name ends in that noun.
+fn resolve_affiliation_refs(t: &mut Table) {
+    let orgs: Vec<(usize, String, Vec<usize>)> = t
+        .actors
+        .iter()
+        .filter(|a| a.kind == ActorKind::Organization)
+        .map(|a| {
+            (
+                0,
+                a.name.clone(),
+                a.mentions.iter().map(|m| m.span.start).collect(),
+            )
+        })
+        .collect();
+    for a in &mut t.actors {
+        let Some(r) = a
+            .affiliation
+            .as_ref()
+            .and_then(|x| x.strip_prefix('@'))
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        let at = a.mentions.first().map_or(0, |m| m.span.start);
+        let by_head = orgs
+            .iter()
+            .filter(|(_, name, _)| {
+                name.split(' ')
+                    .next_back()
+                    .is_some_and(|w| w.eq_ignore_ascii_case(&r))
+            })
+            .map(|(_, name, _)| name.clone())
+            .next();
+        let latest = orgs
+            .iter()
+            .filter_map(|(_, name, starts)| {
+                starts
+                    .iter()
+                    .filter(|&&s| s < at)
+                    .max()
+                    .map(|s| (*s, name.clone()))
+            })
+            .max()
+            .map(|(_, n)| n);
+        a.affiliation = by_head.or(latest);
+    }
+}
+
+/// Inside a quote, "he" is never the speaker himself: a third-person pronoun resolved to
+/// the quote's own speaker moves to the nearest other person of that gender before it.
+pub fn rebind_quoted_pronouns(actors: &mut [Actor], quotes: &[super::Quote], text: &str) {
+    for q in quotes {
+        let Some(s) = q.speaker else { continue };
+        let moved: Vec<ActorMention> = actors[s]
+            .mentions
+            .iter()
+            .filter(|m| {
+                m.via == Via::Pronoun && q.inner.start <= m.span.start && m.span.end <= q.inner.end
+            })
+            .cloned()
+            .collect();
+        for m in moved {
+            let word = &text[m.span.start..m.span.end].to_lowercase();
+            let male = matches!(word.as_str(), "he" | "him" | "his" | "himself");
+            let female = matches!(word.as_str(), "she" | "her" | "hers" | "herself");
+            if !male && !female {
+                continue;
+            }
+            let other = actors
+                .iter()
+                .enumerate()
+                .filter(|(i, a)| {
+                    *i != s
+                        && a.kind == ActorKind::Person
+                        && if male {
+                            a.gender != Gender::Female
+                        } else {
+                            a.gender != Gender::Male
+                        }
+                })
+                .filter_map(|(i, a)| {
+                    a.mentions
+                        .iter()
+                        .filter(|x| x.span.end <= q.span.start && x.via != Via::Pronoun)
+                        .map(|x| x.span.start)
+                        .max()
+                        .map(|at| (at, i))
+                })
+                .max();
+            if let Some((_, i)) = other {
+                actors[s].mentions.retain(|x| x.span != m.span);
+                actors[i].mentions.push(m);
+                actors[i].mentions.sort_by_key(|x| x.span);
+            }
+        }
     }
 }
 
@@ -367,20 +538,15 @@ fn resolve_pronouns(
     views: &[ParaView],
     t: &mut Table,
     resolved: &mut [Vec<(usize, usize, usize)>],
+    eligible: &[bool],
 ) {
+    let lex = Lexicon::get();
     for p in 0..views.len() {
         let v = &views[p];
         for pr in &v.mentions.pronouns {
-            let mut pick = None;
-            'search: for back in 0..3 {
-                let Some(q) = p.checked_sub(back) else { break };
-                for &(first, last, i) in resolved[q].iter().rev() {
-                    if back == 0 && last >= pr.token {
-                        continue;
-                    }
-                    let _ = first;
-                    let a = &t.actors[i];
-                    let ok = match pr.class {
+            let fits = |a: &Actor, i: usize| {
+                eligible.get(i).copied().unwrap_or(true)
+                    && match pr.class {
                         PronounClass::He => {
                             a.kind == ActorKind::Person && a.gender != Gender::Female
                         }
@@ -392,10 +558,54 @@ fn resolve_pronouns(
                                 || (a.kind == ActorKind::Place
                                     && a.subtype.as_deref() == Some("country"))
                         }
-                    };
-                    if ok {
-                        pick = Some(i);
-                        break 'search;
+                    }
+            };
+            let sent = v.tokens[pr.token].sentence;
+            let in_sentence = |first: usize| v.tokens[first].sentence == sent;
+            let mut pick = None;
+            // "X … and said it would", "Noordzee said it", "Zelensky suggested that he":
+            // the subject of a speech verb right before the pronoun.
+            let mut k = pr.token;
+            if k > 0 && v.tokens[k - 1].text(v.text) == "that" {
+                k -= 1;
+            }
+            if k > 0 && is_speech_verb(lex, v, k - 1) {
+                let verb = k - 1;
+                let coordinated = verb > 0 && v.tokens[verb - 1].text(v.text) == "and";
+                let before: Vec<(usize, usize, usize)> = resolved[p]
+                    .iter()
+                    .copied()
+                    .filter(|&(f, l, i)| l < verb && in_sentence(f) && fits(&t.actors[i], i))
+                    .collect();
+                pick = if coordinated {
+                    before.first()
+                } else {
+                    before.last()
+                }
+                .map(|&(_, _, i)| i);
+            }
+            // A pronoun opening a sentence continues the previous sentence's subject.
+            if pick.is_none()
+                && v.tokens[pr.token].sentence_start
+                && matches!(pr.class, PronounClass::He | PronounClass::She)
+                && sent > 0
+            {
+                pick = resolved[p]
+                    .iter()
+                    .find(|&&(f, _, i)| v.tokens[f].sentence + 1 == sent && fits(&t.actors[i], i))
+                    .map(|&(_, _, i)| i);
+            }
+            if pick.is_none() {
+                'search: for back in 0..3 {
+                    let Some(q) = p.checked_sub(back) else { break };
+                    for &(_, last, i) in resolved[q].iter().rev() {
+                        if back == 0 && last >= pr.token {
+                            continue;
+                        }
+                        if fits(&t.actors[i], i) {
+                            pick = Some(i);
+                            break 'search;
+                        }
                     }
                 }
             }

@@ -92,14 +92,23 @@ impl P<'_> {
         if lemma == "according" {
             return false;
         }
-        // "a call", "the post": a determiner makes it a noun.
+        // "a call", "the post", "the union’s demands": a determiner makes it a noun.
         !(i > 0
-            && self.word(i - 1).is_some_and(|p| {
-                matches!(
-                    p,
-                    "a" | "an" | "the" | "this" | "that" | "his" | "her" | "their" | "its" | "our"
-                )
-            }))
+            && (self.v.tokens[i - 1].kind == Kind::Possessive
+                || self.word(i - 1).is_some_and(|p| {
+                    matches!(
+                        p,
+                        "a" | "an"
+                            | "the"
+                            | "this"
+                            | "that"
+                            | "his"
+                            | "her"
+                            | "their"
+                            | "its"
+                            | "our"
+                    )
+                })))
     }
     fn mention_starting(&self, i: usize) -> Option<(usize, usize, usize)> {
         self.v.resolved.iter().copied().find(|&(f, _, _)| f == i)
@@ -234,13 +243,30 @@ impl P<'_> {
                 }
             }
         }
-        self.v
+        let cands: Vec<(usize, usize, usize)> = self
+            .v
             .resolved
             .iter()
+            .copied()
+            .filter(|&(f, l, _)| l < v && self.sentence(f) == sent && !self.in_any_quote(f))
+            .collect();
+        // "Marsh, the Republican who chairs the committee, told" / "he said … and
+        // promised": the verb's subject is the sentence's subject, not the nearest name.
+        let after_break = v > 0 && matches!(self.text(v - 1), "," | "and");
+        if after_break {
+            let before_comma = cands.iter().find(|&&(_, l, _)| {
+                self.v
+                    .tokens
+                    .get(l + 1)
+                    .is_some_and(|t| t.text(self.v.text) == ",")
+            });
+            return before_comma.or(cands.first()).copied();
+        }
+        cands
+            .iter()
             .rev()
-            .find(|&&(f, l, _)| {
-                l < v && self.sentence(f) == sent && !self.in_any_quote(f) && v - l <= 8
-            })
+            .find(|&&(_, l, _)| v - l <= 8)
+            .or(cands.first())
             .copied()
     }
 

@@ -33,7 +33,12 @@ pub fn description(a: &super::Actor) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
-pub fn hover(analysis: &Analysis, text: &str, lines: &LineIndex, offset: usize) -> Option<HoverInfo> {
+pub fn hover(
+    analysis: &Analysis,
+    text: &str,
+    lines: &LineIndex,
+    offset: usize,
+) -> Option<HoverInfo> {
     if let Some((ai, mi)) = analysis.mention_at(offset) {
         let a = &analysis.actors[ai];
         let m = &a.mentions[mi];
@@ -52,7 +57,11 @@ pub fn hover(analysis: &Analysis, text: &str, lines: &LineIndex, offset: usize) 
         if let Some(desc) = &a.description {
             md.push_str(&format!("\n_{desc}_\n"));
         }
-        let first = a.mentions.iter().find(|m| m.via != Via::Pronoun).unwrap_or(&a.mentions[0]);
+        let first = a
+            .mentions
+            .iter()
+            .find(|m| m.via != Via::Pronoun)
+            .unwrap_or(&a.mentions[0]);
         let n = a.mentions.len();
         md.push_str(&format!(
             "\nMentioned {} time{}, first on line {}",
@@ -60,9 +69,17 @@ pub fn hover(analysis: &Analysis, text: &str, lines: &LineIndex, offset: usize) 
             if n == 1 { "" } else { "s" },
             lines.line_of(first.span.start) + 1
         ));
-        let quotes: Vec<&Quote> = analysis.quotes.iter().filter(|q| q.speaker == Some(ai)).collect();
+        let quotes: Vec<&Quote> = analysis
+            .quotes
+            .iter()
+            .filter(|q| q.speaker == Some(ai))
+            .collect();
         if !quotes.is_empty() {
-            let shown: Vec<String> = quotes.iter().take(3).map(|q| opening(text, q, OPENING_WORDS)).collect();
+            let shown: Vec<String> = quotes
+                .iter()
+                .take(3)
+                .map(|q| opening(text, q, OPENING_WORDS))
+                .collect();
             md.push_str(&format!(
                 "\n\nQuoted {} time{}: {}{}",
                 quotes.len(),
@@ -71,7 +88,10 @@ pub fn hover(analysis: &Analysis, text: &str, lines: &LineIndex, offset: usize) 
                 if quotes.len() > 3 { ", …" } else { "" }
             ));
         }
-        return Some(HoverInfo { markdown: md, span: m.span });
+        return Some(HoverInfo {
+            markdown: md,
+            span: m.span,
+        });
     }
     let q = analysis.quote_at(offset)?;
     let mut md = String::new();
@@ -109,8 +129,14 @@ pub fn hover(analysis: &Analysis, text: &str, lines: &LineIndex, offset: usize) 
         md.push('\n');
     }
     let inner = &text[q.inner.start..q.inner.end];
-    md.push_str(&format!("\n> {}", inner.split_whitespace().collect::<Vec<_>>().join(" ")));
-    Some(HoverInfo { markdown: md, span: q.span })
+    md.push_str(&format!(
+        "\n> {}",
+        inner.split_whitespace().collect::<Vec<_>>().join(" ")
+    ));
+    Some(HoverInfo {
+        markdown: md,
+        span: q.span,
+    })
 }
 
 /// One line above a quote: `Volodymyr Zelensky · told the Guardian · Tuesday · 9 words`.
@@ -133,6 +159,10 @@ pub fn lens_title(analysis: &Analysis, q: &Quote) -> String {
     if q.partial {
         parts.push("partial".to_string());
     }
-    parts.push(format!("{} word{}", q.words, if q.words == 1 { "" } else { "s" }));
+    parts.push(format!(
+        "{} word{}",
+        q.words,
+        if q.words == 1 { "" } else { "s" }
+    ));
     parts.join(" · ")
 }

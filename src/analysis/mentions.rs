@@ -411,6 +411,18 @@ fn lowercase_role_before(c: &Ctx, first: usize) -> Option<(String, usize)> {
             break;
         }
         let w = c.text(k - 1);
+        // "Opposition leader X", "Political analyst X": a sentence's capital is not a name's.
+        let lowered;
+        let w = if t.sentence_start
+            && !words.is_empty()
+            && !lex.given.contains_key(w)
+            && !lex.phrases.contains_key(w)
+        {
+            lowered = w.to_lowercase();
+            lowered.as_str()
+        } else {
+            w
+        };
         if !w.chars().all(|ch| ch.is_lowercase() || ch == '-')
             || DETERMINERS.contains(&w)
             || lex.speech_lemma(w).is_some()
@@ -459,6 +471,10 @@ fn appositive(c: &Ctx, last: usize, runs: &[(usize, usize)]) -> (Vec<String>, Op
         return (roles, affiliation);
     }
     let mut k = last + 2;
+    // "Name, 54, the owner of …": an age comes first.
+    if c.toks.get(k).is_some_and(|t| t.kind == Kind::Number) && c.is_punct(k + 1, ",") {
+        k += 2;
+    }
     let end = (k + 12).min(c.toks.len());
     let mut head: Option<(usize, usize)> = None; // role words [start, end)
     let mut role_start: Option<usize> = None;
@@ -497,7 +513,12 @@ fn appositive(c: &Ctx, last: usize, runs: &[(usize, usize)]) -> (Vec<String>, Op
             // An organisation or country inside the appositive is the affiliation when it
             // modifies the role ("the World Food Programme’s country director").
             let name = c.slice(a, b);
+            // "a former Rovers defender", "a WFP official": a name modifying the role head.
+            let modifies_head = c
+                .lower(b)
+                .is_some_and(|w| lex.nominal_heads.contains(w) || lex.title(w).is_some());
             let is_aff = c.toks.get(b).is_some_and(|t| t.kind == Kind::Possessive)
+                || modifies_head
                 || (k > 0 && matches!(c.lower(k - 1), Some("of" | "at" | "for")));
             if is_aff && !PARTY_WORDS.contains(&name.as_str()) {
                 let canonical = lex
@@ -573,7 +594,16 @@ pub fn extract(para: &str, toks: &[Token], quotes: &[QuoteMarks], headline: bool
     };
     let mut m = Mentions::default();
     let runs = runs(&c);
+    let mut place_like_end: Option<usize> = None;
     for &(a, b) in &runs {
+        // "in Lilongwe, Blantyre and Zomba": every item of a place list is a place.
+        let listed = place_like_end.is_some_and(|end| {
+            a >= 2 && end == a - 1 && matches!(c.text(a - 1), "," | "and" | "or")
+                || a >= 3
+                    && end == a - 2
+                    && c.text(a - 2) == ","
+                    && matches!(c.text(a - 1), "and" | "or")
+        });
         let not_names_inside = (a + 1..b)
             .filter(|&i| c.toks[i].kind == Kind::Word && lex.not_names.contains(c.text(i)))
             .count();
@@ -583,7 +613,17 @@ pub fn extract(para: &str, toks: &[Token], quotes: &[QuoteMarks], headline: bool
             lex.org_cues.contains(c.text(b - 1)) || lex.place_cues.contains(c.text(b - 1));
         let headline_run = headline || (not_names_inside >= 2 && !ends_in_cue);
         let items = items(&c, a, b, headline_run);
+        let before = m.candidates.len();
         build(&c, &items, a, b, headline_run, &runs, &mut m);
+        if listed {
+            for cand in &mut m.candidates[before..] {
+                cand.locative = true;
+            }
+        }
+        let place_like = m.candidates[before..].iter().any(|cand| {
+            cand.last_token + 1 == b && (cand.locative || cand.kind == Some(ActorKind::Place))
+        });
+        place_like_end = place_like.then_some(b);
     }
     for (i, t) in toks.iter().enumerate() {
         if t.kind != Kind::Word {
@@ -660,7 +700,23 @@ fn build(
 ) {
     let lex = c.lex;
     let the = a > 0 && matches!(c.lower(a - 1), Some("the"));
-    let locative = a > 0 && c.lower(a - 1).is_some_and(|w| LOCATIVES.contains(&w));
+    // "in Kyiv", "into the Zambezi", "Hamburg and Bremerhaven".
+    let before = if a > 1 && c.lower(a - 1) == Some("the") {
+        a - 1
+    } else {
+        a
+    };
+    let after_place = a >= 2
+        && matches!(c.lower(a - 1), Some("and" | "or"))
+        && runs.iter().any(|&(ra, rb)| {
+            rb == a - 1
+                && matches!(
+                    lex.phrases.get(&c.slice(ra, rb)),
+                    Some(Entry::Place { .. } | Entry::Country(_))
+                )
+        });
+    let locative =
+        after_place || (before > 0 && c.lower(before - 1).is_some_and(|w| LOCATIVES.contains(&w)));
     let alias_after = |last: usize| -> Option<String> {
         (c.is_punct(last + 1, "(") && c.is_punct(last + 3, ")"))
             .then(|| c.text(last + 2))
@@ -681,8 +737,13 @@ fn build(
     let mut consumed = vec![false; n];
     // Organisations and places made by a cue word ("… Contact Group", "Shire River",
     // "Ministry of Defence", "Lake Malawi").
-    for (p, it) in items.iter().enumerate() {
-        let Item::Word(t) = it else { continue };
+    // The head of an English noun phrase is its last word, so cues are read right to
+    // left: "Port of Rotterdam Authority" is an authority, not a port.
+    for p in (0..n).rev() {
+        let Item::Word(t) = &items[p] else { continue };
+        if consumed[p] {
+            continue;
+        }
         let w = c.text(*t);
         let org = lex.org_cues.contains(w);
         let place = !org && lex.place_cues.contains(w);
@@ -696,9 +757,11 @@ fn build(
             s -= 1;
         }
         let mut e = p + 1;
-        // "Ministry of Defence", "University of Tokyo", "Lake Malawi": the cue leads.
+        // "Ministry of Defence", "University of Tokyo", "Lake Malawi": the cue leads;
+        // "National Office of Elections": a cue before "of" takes the rest of the run.
         let leads = s == p;
-        if leads {
+        let of_follows = matches!(items.get(p + 1), Some(Item::Particle(t)) if c.text(*t) == "of");
+        if leads || of_follows {
             while e < n && extendable(&items[e]) {
                 e += 1;
             }
@@ -805,6 +868,12 @@ fn build(
                             roles.insert(0, t.clone());
                             titled = true;
                         }
+                        Item::Word(w) if titled && !consumed[q - 1] => {
+                            // A capitalised modifier of the title: "Infrastructure Minister".
+                            if let Some(r) = roles.first_mut() {
+                                *r = format!("{} {r}", c.text(*w));
+                            }
+                        }
                         Item::Honorific(g, _) => {
                             honorific = true;
                             if *g != Gender::Unknown {
@@ -819,6 +888,27 @@ fn build(
                         _ => break,
                     }
                     q -= 1;
+                }
+                if !titled && !honorific && ft >= 2 && c.is_punct(ft - 1, ",") {
+                    if let Some((role, start)) = lowercase_role_before(c, ft - 1) {
+                        roles.push(role);
+                        titled = true;
+                        affiliation = affiliation_before(c, start, runs).or_else(|| {
+                            // "Its chief executive," / "The union’s chief negotiator,"
+                            let k = start.checked_sub(1)?;
+                            let w = c.text(k);
+                            if matches!(w, "Its" | "its" | "Their" | "their") {
+                                return Some(format!("@{}", w.to_lowercase()));
+                            }
+                            if c.toks[k].kind == Kind::Possessive {
+                                let head = c.text(k.checked_sub(1)?);
+                                if ORG_HEADS.contains(&head) {
+                                    return Some(format!("@{head}"));
+                                }
+                            }
+                            None
+                        });
+                    }
                 }
                 if !titled && !honorific {
                     if let Some((role, start)) = lowercase_role_before(c, ft) {
@@ -838,6 +928,12 @@ fn build(
                 let given = words.first().is_some_and(|w| lex.given.contains_key(*w));
                 let first_is_start = c.toks[ft].sentence_start;
                 let single = words.len() <= 1;
+                if words.first().is_some_and(|w| {
+                    matches!(*w, "Your" | "My" | "Our" | "His" | "Her" | "Their" | "Its")
+                }) {
+                    p = e; // "Your Honor", "My Lord": forms of address, not names
+                    continue;
+                }
                 let common_first = words.first().is_some_and(|w| lex.not_names.contains(*w));
                 let kind = if titled || honorific || (given && !single) {
                     Some(ActorKind::Person)

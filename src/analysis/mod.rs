@@ -240,11 +240,25 @@ impl Analyzer {
                 mentions: &f.mentions,
             })
             .collect();
-        let linked = actors::link(&views);
+        let mut linked = actors::link(&views);
+        // Cities and regions do not speak; countries and organisations may.
+        let speakers: Vec<Vec<(usize, usize, usize)>> = linked
+            .resolved
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .copied()
+                    .filter(|&(_, _, i)| {
+                        let a = &linked.actors[i];
+                        a.kind != ActorKind::Place || a.subtype.as_deref() == Some("country")
+                    })
+                    .collect()
+            })
+            .collect();
         let para_quotes: Vec<attribution::ParaQuotes> = views
             .iter()
             .zip(&facts)
-            .zip(&linked.resolved)
+            .zip(&speakers)
             .map(|((v, f), r)| attribution::ParaQuotes {
                 start: v.start,
                 text: v.text,
@@ -254,6 +268,7 @@ impl Analyzer {
             })
             .collect();
         let quotes = attribution::attribute(&para_quotes, &linked.actors);
+        actors::rebind_quoted_pronouns(&mut linked.actors, &quotes, text);
         if config.quotes.unattributed {
             findings.extend(unattributed_quotes::find(&quotes));
         }

@@ -37,7 +37,12 @@ pub fn definition(s: &Snapshot, ctx: &Ctx, pos: Position) -> Option<GotoDefiniti
     )))
 }
 
-pub fn references(s: &Snapshot, ctx: &Ctx, pos: Position, include_declaration: bool) -> Option<Vec<Location>> {
+pub fn references(
+    s: &Snapshot,
+    ctx: &Ctx,
+    pos: Position,
+    include_declaration: bool,
+) -> Option<Vec<Location>> {
     let (ai, _) = s.analysis.mention_at(ctx.offset(pos))?;
     let a = &s.analysis.actors[ai];
     let first = a.mentions.iter().position(|m| m.via != Via::Pronoun);
@@ -55,7 +60,11 @@ pub fn references(s: &Snapshot, ctx: &Ctx, pos: Position, include_declaration: b
 pub fn symbols(s: &Snapshot, ctx: &Ctx) -> Vec<DocumentSymbol> {
     let groups = [
         (ActorKind::Person, "People", SymbolKind::OBJECT),
-        (ActorKind::Organization, "Organizations", SymbolKind::NAMESPACE),
+        (
+            ActorKind::Organization,
+            "Organizations",
+            SymbolKind::NAMESPACE,
+        ),
         (ActorKind::Place, "Places", SymbolKind::PACKAGE),
     ];
     let mut out = Vec::new();
@@ -140,7 +149,10 @@ pub fn rename(s: &Snapshot, ctx: &Ctx, pos: Position, new_name: &str) -> Option<
             None
         };
         if let Some(r) = replacement {
-            edits.push(Edit { span: m.span, text: r });
+            edits.push(Edit {
+                span: m.span,
+                text: r,
+            });
         }
     }
     Some(ctx.workspace_edit(&edits))

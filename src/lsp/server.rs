@@ -22,8 +22,8 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert::Ctx;
-use super::features;
 use super::document::Document;
+use super::features;
 use crate::analysis::line_index::Encoding;
 use crate::analysis::{Analysis, Analyzer, Code, Config, Format, LineIndex};
 
@@ -389,15 +389,26 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(&p.text_document.uri).await else {
             return Ok(None);
         };
-        Ok(features::hover(&snap, &self.ctx(&p.text_document.uri, &snap), p.position))
+        Ok(features::hover(
+            &snap,
+            &self.ctx(&p.text_document.uri, &snap),
+            p.position,
+        ))
     }
 
-    async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
         let Some(snap) = self.snapshot(&p.text_document.uri).await else {
             return Ok(None);
         };
-        Ok(features::definition(&snap, &self.ctx(&p.text_document.uri, &snap), p.position))
+        Ok(features::definition(
+            &snap,
+            &self.ctx(&p.text_document.uri, &snap),
+            p.position,
+        ))
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
@@ -406,24 +417,39 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let ctx = self.ctx(&p.text_document.uri, &snap);
-        Ok(features::references(&snap, &ctx, p.position, params.context.include_declaration))
+        Ok(features::references(
+            &snap,
+            &ctx,
+            p.position,
+            params.context.include_declaration,
+        ))
     }
 
-    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
         let uri = &params.text_document.uri;
         let Some(snap) = self.snapshot(uri).await else {
             return Ok(None);
         };
-        Ok(Some(DocumentSymbolResponse::Nested(features::symbols(&snap, &self.ctx(uri, &snap)))))
+        Ok(Some(DocumentSymbolResponse::Nested(features::symbols(
+            &snap,
+            &self.ctx(uri, &snap),
+        ))))
     }
 
-    async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
         let uri = &params.text_document.uri;
         let Some(snap) = self.snapshot(uri).await else {
             return Ok(None);
         };
         let ctx = self.ctx(uri, &snap);
-        Ok(features::rename_target(&snap, &ctx, params.position).map(|(_, span)| PrepareRenameResponse::Range(ctx.range(span))))
+        Ok(features::rename_target(&snap, &ctx, params.position)
+            .map(|(_, span)| PrepareRenameResponse::Range(ctx.range(span))))
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
@@ -445,16 +471,31 @@ impl LanguageServer for Backend {
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
         if params.command != features::QUOTES_BY_SPEAKER {
-            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!("unknown command {}", params.command)));
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+                "unknown command {}",
+                params.command
+            )));
         }
-        let uri = params.arguments.first().and_then(|v| serde_json::from_value::<Uri>(v.clone()).ok());
-        let pos = params.arguments.get(1).and_then(|v| serde_json::from_value::<Position>(v.clone()).ok());
+        let uri = params
+            .arguments
+            .first()
+            .and_then(|v| serde_json::from_value::<Uri>(v.clone()).ok());
+        let pos = params
+            .arguments
+            .get(1)
+            .and_then(|v| serde_json::from_value::<Position>(v.clone()).ok());
         let (Some(uri), Some(pos)) = (uri, pos) else {
-            return Err(tower_lsp_server::jsonrpc::Error::invalid_params("expected [uri, position]"));
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+                "expected [uri, position]",
+            ));
         };
         let Some(snap) = self.snapshot(&uri).await else {
             return Ok(Some(serde_json::json!([])));
         };
-        Ok(Some(features::quotes_by_speaker(&snap, &self.ctx(&uri, &snap), pos)))
+        Ok(Some(features::quotes_by_speaker(
+            &snap,
+            &self.ctx(&uri, &snap),
+            pos,
+        )))
     }
 }

@@ -104,11 +104,10 @@ fn subtype(s: &str) -> &'static str {
 /// Abbreviations that end in a period but are in no list of names or titles.
 const EXTRA_ABBREVIATIONS: &[&str] = &[
     "Jr", "Sr", "Inc", "Corp", "Co", "Ltd", "St", "Mt", "Ft", "Ave", "Blvd", "Bros", "No", "Jan",
-    "Feb", "Apr", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Mon", "Tue", "Tues", "Wed",
-    "Thu", "Thurs", "Fri", "Sat", "vs", "etc", "approx", "Ala", "Ariz", "Ark", "Calif",
-    "Colo", "Conn", "Fla", "Ga", "Kan", "Ky", "Md", "Mass", "Mich",
-    "Minn", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa", "Tenn", "Tex", "Va", "Vt",
-    "Wis", "Wyo", "a.m", "p.m",
+    "Feb", "Apr", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Mon", "Tue", "Tues", "Wed", "Thu",
+    "Thurs", "Fri", "Sat", "vs", "etc", "approx", "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn",
+    "Fla", "Ga", "Kan", "Ky", "Md", "Mass", "Mich", "Minn", "Mont", "Neb", "Nev", "Okla", "Ore",
+    "Pa", "Tenn", "Tex", "Va", "Vt", "Wis", "Wyo", "a.m", "p.m",
 ];
 
 impl Lexicon {
