@@ -28,7 +28,7 @@
   :type '(repeat symbol))
 
 (defcustom copydesk-settings
-  '(:duplicates (:enabled t :nearThreshold 0.8 :minWords 6)
+  '(:duplicates (:enabled t :nearThreshold 0.65 :minWords 6)
     :quotes (:unattributed t :unbalanced t))
   "Server settings: sent as initializationOptions and as the `copydesk'
 section of the workspace configuration."

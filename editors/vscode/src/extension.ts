@@ -37,7 +37,7 @@ export function readSettings(): CopydeskSettings {
   return {
     duplicates: {
       enabled: cfg.get<boolean>("duplicates.enabled", true),
-      nearThreshold: cfg.get<number>("duplicates.nearThreshold", 0.8),
+      nearThreshold: cfg.get<number>("duplicates.nearThreshold", 0.65),
       minWords: cfg.get<number>("duplicates.minWords", 6),
     },
     quotes: {

@@ -17,7 +17,7 @@ local uv = vim.uv or vim.loop
 --- Server settings (the `copydesk` section). Sent as initializationOptions and
 --- in workspace/didChangeConfiguration as { settings = { copydesk = ... } }.
 M.default_settings = {
-  duplicates = { enabled = true, nearThreshold = 0.8, minWords = 6 },
+  duplicates = { enabled = true, nearThreshold = 0.65, minWords = 6 },
   quotes = { unattributed = true, unbalanced = true },
 }
 
