@@ -143,11 +143,18 @@ impl P<'_> {
         }
         let first = *words.last()?;
         let det = self.word(first)?.to_lowercase();
-        (SUBJECT_DETERMINERS.contains(&det.as_str()) && words.len() >= 2).then(|| {
-            let s = self.v.tokens[first].start as usize;
-            let e = self.v.tokens[verb - 1].end as usize;
-            self.v.text[s..e].to_string()
-        })
+        // "Residents said", "Officials told": a bare plural opening the sentence.
+        let bare_plural = words.len() == 1
+            && self.v.tokens[first].sentence_start
+            && det.ends_with('s')
+            && det.len() > 3;
+        (bare_plural || SUBJECT_DETERMINERS.contains(&det.as_str()) && words.len() >= 2).then(
+            || {
+                let s = self.v.tokens[first].start as usize;
+                let e = self.v.tokens[verb - 1].end as usize;
+                self.v.text[s..e].to_string()
+            },
+        )
     }
 
     /// Trailing cue: what follows the closing mark, up to the end of the sentence.
@@ -507,6 +514,12 @@ pub fn attribute(paras: &[ParaQuotes], actors: &[Actor]) -> Vec<Quote> {
                 }
             }
             if !att.found() {
+                let near = p.according_or_nominal(q);
+                if near.found() {
+                    att = near;
+                }
+            }
+            if !att.found() {
                 if let Some((_, prev)) = local.iter().rev().find(|(_, a)| a.found()) {
                     att = Attribution {
                         cue: None,
@@ -514,9 +527,6 @@ pub fn attribute(paras: &[ParaQuotes], actors: &[Actor]) -> Vec<Quote> {
                         ..prev.clone()
                     };
                 }
-            }
-            if !att.found() {
-                att = p.according_or_nominal(q);
             }
             let scare = words <= 3
                 && partial

@@ -934,6 +934,11 @@ fn build(
                     p = e; // "Your Honor", "My Lord": forms of address, not names
                     continue;
                 }
+                // "Article 5", "Flight 370", "Room 12": a numbered thing, not a name.
+                if words.len() == 1 && c.toks.get(lt).is_some_and(|t| t.kind == Kind::Number) {
+                    p = e;
+                    continue;
+                }
                 let common_first = words.first().is_some_and(|w| lex.not_names.contains(*w));
                 let kind = if titled || honorific || (given && !single) {
                     Some(ActorKind::Person)
