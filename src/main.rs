@@ -1,6 +1,5 @@
 use clap::{Parser, Subcommand};
 
-use copydesk::analysis::Config;
 use copydesk::cli::{self, OutputFormat};
 
 /// A language server for news drafts: duplicated paragraphs, who is who, and who said what.
@@ -25,6 +24,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: OutputFormat,
+        /// The project roster (default: ./copydesk.toml when it exists).
+        #[arg(long, value_name = "FILE")]
+        config: Option<std::path::PathBuf>,
         /// Files or directories to check; - reads standard input.
         #[arg(required = true)]
         paths: Vec<String>,
@@ -47,7 +49,17 @@ fn main() {
             eprintln!("copydesk: say `copydesk lsp` to serve editors or `copydesk check PATH…`; see --help");
             cli::EXIT_ERROR
         }
-        Some(Command::Check { format, paths }) => cli::run(format, &Config::default(), &paths),
+        Some(Command::Check {
+            format,
+            config,
+            paths,
+        }) => match cli::load_config(config.as_deref()) {
+            Ok(c) => cli::run(format, &c, &paths),
+            Err(e) => {
+                eprintln!("copydesk: {e}");
+                cli::EXIT_ERROR
+            }
+        },
     };
     std::process::exit(code);
 }

@@ -311,3 +311,42 @@ mod quotes {
         assert!(a.findings.is_empty());
     }
 }
+
+mod roster {
+    use super::*;
+    use copydesk::analysis::roster::Roster;
+    use std::sync::Arc;
+
+    #[test]
+    fn roster_adds_aliases_and_overrides_what_the_text_says() {
+        let roster = Roster::parse(
+            "[[actor]]\nname = \"Pete Hegseth\"\nkind = \"person\"\naliases = [\"the Pentagon chief\"]\nroles = [\"Secretary of Defense\"]\naffiliation = \"Department of Defense\"\npronouns = \"he\"\ndescription = \"Sworn in January 2025.\"\n\n[[actor]]\nname = \"Nobody Mentioned\"\n",
+        )
+        .unwrap();
+        let config = Config {
+            roster: Some(Arc::new(roster)),
+            ..Config::default()
+        };
+        let t = "U.S. Defense Secretary Pete Hegseth landed in Brussels. The Pentagon chief said he would stay a day.";
+        let a = analyze(t, Format::Plain, &config);
+        let h = actor(&a, "Pete Hegseth");
+        assert_eq!(
+            h.roles,
+            vec![
+                "Secretary of Defense".to_string(),
+                "Defense Secretary".to_string()
+            ]
+        );
+        assert_eq!(h.affiliation.as_deref(), Some("Department of Defense"));
+        assert_eq!(h.description.as_deref(), Some("Sworn in January 2025."));
+        assert!(h
+            .mentions
+            .iter()
+            .any(|m| m.via == Via::Roster && &t[m.span.start..m.span.end] == "The Pentagon chief"));
+        assert_eq!(owner_of(&a, t, "he", 0), Some("Pete Hegseth"));
+        assert!(
+            !a.actors.iter().any(|x| x.name == "Nobody Mentioned"),
+            "unmentioned roster actors stay out"
+        );
+    }
+}

@@ -180,3 +180,45 @@ fn usage_errors_exit_2_and_version_works() {
     assert_eq!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("copydesk "));
 }
+
+#[test]
+fn roster_from_config_and_bad_rosters_exit_2() {
+    let d = tmpdir("roster");
+    let draft = d.join("draft.txt");
+    std::fs::write(&draft, "The Pentagon chief flew to Brussels on Monday.\n").unwrap();
+    let good = d.join("good.toml");
+    std::fs::write(
+        &good,
+        "[[actor]]\nname = \"Pete Hegseth\"\naliases = [\"the Pentagon chief\"]\n",
+    )
+    .unwrap();
+    let o = check(
+        &[
+            "--format",
+            "json",
+            "--config",
+            good.to_str().unwrap(),
+            draft.to_str().unwrap(),
+        ],
+        None,
+    );
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let actors = doc["files"][0]["actors"].as_array().unwrap();
+    let h = actors
+        .iter()
+        .find(|a| a["name"] == "Pete Hegseth")
+        .expect("roster actor");
+    assert_eq!(h["mentions"][0]["via"], "roster");
+    let bad = d.join("bad.toml");
+    std::fs::write(&bad, "[[actor]]\nname = \"X\"\nkind = \"planet\"\n").unwrap();
+    let o = check(
+        &["--config", bad.to_str().unwrap(), draft.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("line 1: actor \"X\": kind \"planet\""),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -9,6 +9,7 @@ use rustc_hash::FxHashMap;
 
 use super::lexicon::{Gender, Lexicon};
 use super::mentions::{ActorKind, Candidate, Mentions, PronounClass, Via, ORG_HEADS};
+use super::roster::Roster;
 use super::tokens::{Kind, Token};
 use super::Span;
 
@@ -33,6 +34,8 @@ pub struct Actor {
     pub description: Option<String>,
     pub aliases: Vec<String>,
     pub mentions: Vec<ActorMention>,
+    /// Named in the project roster.
+    pub from_roster: bool,
 }
 
 /// One paragraph's input to linking.
@@ -67,6 +70,7 @@ impl Table {
             description: None,
             aliases: Vec::new(),
             mentions: Vec::new(),
+            from_roster: false,
         });
         self.by_name.insert(key, i);
         i
@@ -133,10 +137,31 @@ pub struct Linked {
     pub resolved: Vec<Vec<(usize, usize, usize)>>,
 }
 
-pub fn link(views: &[ParaView]) -> Linked {
+pub fn link(views: &[ParaView], roster: Option<&Roster>) -> Linked {
     let lex = Lexicon::get();
     let mut t = Table::default();
     let mut placed: Vec<(usize, usize, usize, Via)> = Vec::new(); // (para, cand idx, actor, via)
+
+    // The roster comes first: what the newsroom says overrides what the text suggests.
+    let mut roster_phrases: Vec<(String, usize)> = Vec::new();
+    for r in roster.map(|r| r.actors.as_slice()).unwrap_or(&[]) {
+        let i = t.add(&r.name, r.kind.unwrap_or(ActorKind::Person));
+        let a = &mut t.actors[i];
+        if let Some(k) = r.kind {
+            a.kind = k;
+        }
+        a.roles = r.roles.clone();
+        a.affiliation = r.affiliation.clone();
+        a.gender = r.gender.unwrap_or(Gender::Unknown);
+        a.description = r.description.clone();
+        a.aliases = r.aliases.clone();
+        a.from_roster = true;
+        roster_phrases.push((r.name.clone(), i));
+        for al in &r.aliases {
+            t.by_name.entry(al.to_lowercase()).or_insert(i);
+            roster_phrases.push((al.clone(), i));
+        }
+    }
 
     // Pass 1a: names that stand on their own — lexicon entries, cue-made organisations,
     // titled people and given-name-led full names.
@@ -312,6 +337,58 @@ pub fn link(views: &[ParaView]) -> Linked {
         });
         resolved[p].push((c.first_token, c.last_token, i));
     }
+    // Roster names and aliases wherever the text has them and no other mention does
+    // ("the Pentagon chief").
+    for (p, v) in views.iter().enumerate() {
+        for (phrase, i) in &roster_phrases {
+            // "the Pentagon chief" also opens a sentence as "The Pentagon chief".
+            let mut forms = vec![phrase.clone()];
+            let mut cs = phrase.chars();
+            if let Some(c0) = cs.next().filter(|c| c.is_lowercase()) {
+                forms.push(c0.to_uppercase().chain(cs).collect());
+            }
+            let hits: Vec<usize> = forms
+                .iter()
+                .flat_map(|f| v.text.match_indices(f.as_str()).map(|(o, _)| o))
+                .collect();
+            for at in hits {
+                let end = at + phrase.len();
+                let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+                if !boundary(v.text[..at].chars().next_back())
+                    || !boundary(v.text[end..].chars().next())
+                {
+                    continue;
+                }
+                let first = v.tokens.partition_point(|tk| (tk.start as usize) < at);
+                let last = v.tokens.partition_point(|tk| (tk.end as usize) <= end);
+                if first >= last {
+                    continue;
+                }
+                // The alias is more specific than any name inside it ("Pentagon").
+                let inside: Vec<(usize, usize, usize)> = resolved[p]
+                    .iter()
+                    .copied()
+                    .filter(|&(f, l, _)| f < last && first <= l)
+                    .collect();
+                if inside.iter().any(|&(f, l, _)| f < first || l >= last) {
+                    continue;
+                }
+                for (f, _, j) in inside {
+                    let s0 = v.start + v.tokens[f].start as usize;
+                    t.actors[j].mentions.retain(|m| m.span.start != s0);
+                    resolved[p].retain(|x| x.0 != f);
+                }
+                t.actors[*i].mentions.push(ActorMention {
+                    span: Span::new(v.start + at, v.start + end),
+                    via: Via::Roster,
+                    paragraph: p,
+                    tokens: (first, last - 1),
+                });
+                resolved[p].push((first, last - 1, *i));
+            }
+        }
+        resolved[p].sort();
+    }
 
     // Nominal references resolve when exactly one actor fits.
     for (p, v) in views.iter().enumerate() {
@@ -395,7 +472,29 @@ pub fn link(views: &[ParaView]) -> Linked {
     for a in &mut t.actors {
         a.mentions.sort_by_key(|m| m.span);
     }
-    // Drop actors with no mention left (cannot happen today, but keeps ids dense).
+    // Roster actors the draft never mentions are not part of it.
+    let keep: Vec<bool> = t.actors.iter().map(|a| !a.mentions.is_empty()).collect();
+    if keep.iter().any(|k| !k) {
+        let mut map = vec![usize::MAX; keep.len()];
+        let mut n = 0;
+        for (i, k) in keep.iter().enumerate() {
+            if *k {
+                map[i] = n;
+                n += 1;
+            }
+        }
+        let mut i = 0;
+        t.actors.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+        for r in resolved.iter_mut() {
+            r.retain(|x| keep[x.2]);
+            for x in r.iter_mut() {
+                x.2 = map[x.2];
+            }
+        }
+    }
     let mut used = std::collections::HashSet::new();
     for a in &mut t.actors {
         let mut id = slug(&a.name);

@@ -9,6 +9,9 @@ use serde::Deserialize;
 pub struct Config {
     pub duplicates: DuplicatesConfig,
     pub quotes: QuotesConfig,
+    /// The project's `copydesk.toml`, read from disk by the server or the CLI.
+    #[serde(skip)]
+    pub roster: Option<std::sync::Arc<super::roster::Roster>>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]

@@ -15,6 +15,7 @@ pub mod line_index;
 pub mod mentions;
 pub mod paragraphs;
 pub mod quotes;
+pub mod roster;
 pub mod tokens;
 pub mod unattributed_quotes;
 pub mod unbalanced_quotes;
@@ -240,7 +241,7 @@ impl Analyzer {
                 mentions: &f.mentions,
             })
             .collect();
-        let mut linked = actors::link(&views);
+        let mut linked = actors::link(&views, config.roster.as_deref());
         // Cities and regions do not speak; countries and organisations may.
         let speakers: Vec<Vec<(usize, usize, usize)>> = linked
             .resolved

@@ -21,6 +21,22 @@ pub const EXIT_ERROR: i32 = 2;
 
 const DRAFT_EXTENSIONS: &[&str] = &["md", "markdown", "txt"];
 
+/// Settings for `check`: the roster from `--config`, or `./copydesk.toml` if present.
+pub fn load_config(path: Option<&Path>) -> Result<Config, String> {
+    let default = Path::new(crate::analysis::roster::ROSTER_FILE);
+    let path = match path {
+        Some(p) => p,
+        None if default.is_file() => default,
+        None => return Ok(Config::default()),
+    };
+    let roster = crate::analysis::roster::Roster::load(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(Config {
+        roster: Some(std::sync::Arc::new(roster)),
+        ..Config::default()
+    })
+}
+
 /// One input that could be read as text.
 pub struct Draft {
     pub path: String,

@@ -3,6 +3,7 @@
 pub mod convert;
 pub mod document;
 pub mod features;
+pub mod project;
 pub mod server;
 
 use std::sync::atomic::{AtomicBool, Ordering};

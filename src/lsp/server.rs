@@ -24,6 +24,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::convert::Ctx;
 use super::document::Document;
 use super::features;
+use super::project::{Project, Reload};
 use crate::analysis::line_index::Encoding;
 use crate::analysis::{Analysis, Analyzer, Code, Config, Format, LineIndex};
 
@@ -47,6 +48,7 @@ struct Entry {
 struct State {
     docs: HashMap<Uri, Entry>,
     config: Arc<Config>,
+    project: Project,
 }
 
 pub struct Backend {
@@ -185,6 +187,40 @@ impl Backend {
         ready.or_else(|| rx.borrow().clone())
     }
 
+    /// Picks up a new, changed or removed `copydesk.toml`; a broken one is reported on
+    /// the file itself and the last good roster stays in force.
+    async fn reload_roster(&self) {
+        let outcome = {
+            let mut st = self.state();
+            let outcome = st.project.reload();
+            if let Reload::Loaded(roster) = &outcome {
+                let mut config = (*st.config).clone();
+                config.roster = roster.clone();
+                st.config = Arc::new(config);
+                for e in st.docs.values_mut() {
+                    bump(e);
+                }
+            }
+            outcome
+        };
+        match outcome {
+            Reload::Unchanged => {}
+            Reload::Loaded(_) => {
+                let path = self.state().project.roster_path();
+                if let Some(uri) = path.and_then(Uri::from_file_path) {
+                    self.client.publish_diagnostics(uri, Vec::new(), None).await;
+                }
+            }
+            Reload::Failed(failed) => {
+                let (uri, diag) = *failed;
+                self.client
+                    .log_message(MessageType::WARNING, format!("copydesk: {}", diag.message))
+                    .await;
+                self.client.publish_diagnostics(uri, vec![diag], None).await;
+            }
+        }
+    }
+
     fn ctx<'a>(&self, uri: &'a Uri, s: &'a Snapshot) -> Ctx<'a> {
         Ctx {
             uri,
@@ -230,8 +266,20 @@ impl LanguageServer for Backend {
             .and_then(|c| c.refresh_support)
             .unwrap_or(false);
         self.lens_refresh.store(lens_refresh, Ordering::Relaxed);
-        if let Some(opts) = &params.initialization_options {
-            self.state().config = Arc::new(Config::from_json(opts));
+        #[allow(deprecated)] // root_uri is still what many clients send
+        let root = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|f| f.first())
+            .map(|f| f.uri.clone())
+            .or(params.root_uri.clone())
+            .and_then(|u| u.to_file_path().map(|p| p.into_owned()));
+        {
+            let mut st = self.state();
+            if let Some(opts) = &params.initialization_options {
+                st.config = Arc::new(Config::from_json(opts));
+            }
+            st.project.root = root;
         }
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
@@ -248,6 +296,7 @@ impl LanguageServer for Backend {
                     TextDocumentSyncOptions {
                         open_close: Some(true),
                         change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
                         ..Default::default()
                     },
                 )),
@@ -282,6 +331,7 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        self.reload_roster().await;
         self.client
             .log_message(MessageType::INFO, "copydesk ready")
             .await;
@@ -307,6 +357,11 @@ impl LanguageServer for Backend {
         // Replacing an entry drops its wake sender, which ends the old worker.
         self.state().docs.insert(td.uri.clone(), entry);
         self.spawn_worker(td.uri, wake_rx);
+        self.reload_roster().await;
+    }
+
+    async fn did_save(&self, _: DidSaveTextDocumentParams) {
+        self.reload_roster().await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -336,7 +391,10 @@ impl LanguageServer for Backend {
         if params.settings.is_null() {
             return;
         }
-        st.config = Arc::new(Config::from_json(&params.settings));
+        let roster = st.config.roster.clone();
+        let mut config = Config::from_json(&params.settings);
+        config.roster = roster;
+        st.config = Arc::new(config);
         for e in st.docs.values_mut() {
             bump(e);
         }
