@@ -101,6 +101,23 @@ impl Table {
     }
 }
 
+/// A lone capitalised word next to "said" is someone's surname unless it reads like an
+/// acronym, an initial or an adjective ("Democratic", "Southern", "CD").
+fn plausible_surname(w: &str) -> bool {
+    let lex = Lexicon::get();
+    w.chars().count() > 2
+        && w.chars().skip(1).any(char::is_lowercase)
+        && !lex.not_names.contains(w)
+        && !lex.phrases.contains_key(w)
+        && !["ic", "ern", "ian", "ese", "ish", "ist"]
+            .iter()
+            .any(|s| w.ends_with(s))
+        && !matches!(
+            w,
+            "Democrat" | "Republican" | "Conservative" | "Liberal" | "Labour"
+        )
+}
+
 fn name_words(name: &str) -> Vec<&str> {
     name.split(' ')
         .filter(|w| !matches!(*w, "Jr." | "Sr." | "Jr" | "Sr" | "II" | "III"))
@@ -244,7 +261,10 @@ pub fn link(views: &[ParaView], roster: Option<&Roster>) -> Linked {
             if confident(c) || c.weak || c.kind.is_none() {
                 continue;
             }
-            if suffixes.contains_key(&c.name) || org_parts.contains_key(&c.name) {
+            if suffixes.contains_key(&c.name)
+                || firsts.contains_key(&c.name)
+                || org_parts.contains_key(&c.name)
+            {
                 continue; // pass 2
             }
             let i = t.add(&c.name, c.kind.unwrap());
@@ -255,23 +275,21 @@ pub fn link(views: &[ParaView], roster: Option<&Roster>) -> Linked {
     build_index(&t, &mut suffixes, &mut firsts);
 
     // Pass 2: single words and weak candidates join what is known.
-    let mut last_seen: Vec<(usize, usize)> = Vec::new(); // (abs offset, actor) for recency
+    // Where each actor has been mentioned, for "the most recent of these people".
+    let mut seen_at: Vec<std::collections::BTreeSet<usize>> =
+        vec![Default::default(); t.actors.len()];
     for &(p, ci, i, _) in &placed {
-        last_seen.push((
-            views[p].start + views[p].mentions.candidates[ci].span.0 as usize,
-            i,
-        ));
+        seen_at[i].insert(views[p].start + views[p].mentions.candidates[ci].span.0 as usize);
     }
-    last_seen.sort();
-    let recent = |last_seen: &[(usize, usize)], among: &[usize], at: usize| -> usize {
-        let upto = last_seen.partition_point(|&(o, _)| o < at);
-        last_seen[..upto]
-            .iter()
-            .rev()
-            .find(|(_, a)| among.contains(a))
-            .map(|&(_, a)| a)
-            .unwrap_or(among[0])
-    };
+    let recent =
+        |seen_at: &[std::collections::BTreeSet<usize>], among: &[usize], at: usize| -> usize {
+            among
+                .iter()
+                .filter_map(|&a| seen_at.get(a)?.range(..at).next_back().map(|&o| (o, a)))
+                .max()
+                .map(|(_, a)| a)
+                .unwrap_or(among[0])
+        };
     let already: std::collections::HashSet<(usize, usize)> =
         placed.iter().map(|&(p, ci, _, _)| (p, ci)).collect();
     for (p, v) in views.iter().enumerate() {
@@ -295,9 +313,9 @@ pub fn link(views: &[ParaView], roster: Option<&Roster>) -> Linked {
                 } else {
                     Via::Surname
                 };
-                Some((recent(&last_seen, among, at), via))
+                Some((recent(&seen_at, among, at), via))
             } else if let Some(among) = firsts.get(&c.name) {
-                Some((recent(&last_seen, among, at), Via::FirstName))
+                Some((recent(&seen_at, among, at), Via::FirstName))
             } else if let Some(among) = org_parts.get(&c.name).filter(|_| !c.locative) {
                 Some((among[0], Via::Name))
             } else {
@@ -306,7 +324,9 @@ pub fn link(views: &[ParaView], roster: Option<&Roster>) -> Linked {
                 let kind = match c.kind {
                     Some(ActorKind::Person) if !c.weak => Some(ActorKind::Person),
                     Some(k) if !c.weak && k != ActorKind::Person => Some(k),
-                    _ if speech_next && !c.the => Some(ActorKind::Person),
+                    _ if speech_next && !c.the && plausible_surname(&c.name) => {
+                        Some(ActorKind::Person)
+                    }
                     None if !c.weak && c.locative => Some(ActorKind::Place),
                     None if !c.weak && c.the => None,
                     _ => None,
@@ -319,8 +339,10 @@ pub fn link(views: &[ParaView], roster: Option<&Roster>) -> Linked {
             if let Some((i, via)) = found {
                 t.enrich(i, c);
                 placed.push((p, ci, i, via));
-                let pos = last_seen.partition_point(|&(o, _)| o < at);
-                last_seen.insert(pos, (at, i));
+                if seen_at.len() <= i {
+                    seen_at.resize(i + 1, Default::default());
+                }
+                seen_at[i].insert(at);
             }
         }
     }

@@ -111,7 +111,13 @@ pub fn tokenize(para: &str) -> Vec<Token> {
             if poss.is_none() && bytes.get(end) == Some(&b'.') {
                 let dotted =
                     text.contains('.') && text.chars().all(|c| c.is_alphabetic() || c == '.');
-                if dotted || lex.abbreviations.contains(text) {
+                // A middle initial: "Raymond H. Hawksley", "Harry S. Truman".
+                let initial = text.len() == 1
+                    && text.chars().all(|c| c.is_ascii_uppercase())
+                    && para[end + 1..]
+                        .trim_start()
+                        .starts_with(|c: char| c.is_uppercase());
+                if dotted || initial || lex.abbreviations.contains(text) {
                     end += 1;
                     j = end;
                     text = &para[s..end];
@@ -234,6 +240,10 @@ mod tests {
             ]
         );
         assert_eq!(words("Mr. O’Brien don't"), vec!["Mr.", "O’Brien", "don't"]);
+        assert_eq!(
+            words("Raymond H. Hawksley left."),
+            vec!["Raymond", "H.", "Hawksley", "left", "."]
+        );
         assert_eq!(
             words("the workers’ union"),
             vec!["the", "workers", "’", "union"]
