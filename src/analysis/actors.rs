@@ -412,34 +412,64 @@ pub fn link(views: &[ParaView], roster: Option<&Roster>) -> Linked {
         resolved[p].sort();
     }
 
-    // Nominal references resolve when exactly one actor fits.
+    // Nominal references resolve when exactly one actor fits. Candidates are indexed by
+    // the words a nominal can end in (a role's last word, an organisation's last word),
+    // so each nominal looks at a handful of actors, not all of them.
+    let mut by_head: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    let lower_roles: Vec<Vec<String>> = t
+        .actors
+        .iter()
+        .map(|a| a.roles.iter().map(|r| r.to_lowercase()).collect())
+        .collect();
+    for (i, a) in t.actors.iter().enumerate() {
+        let keys: Vec<String> = match a.kind {
+            ActorKind::Organization => a
+                .name
+                .rsplit(' ')
+                .next()
+                .map(str::to_lowercase)
+                .into_iter()
+                .collect(),
+            ActorKind::Person => lower_roles[i]
+                .iter()
+                .filter_map(|r| r.rsplit(' ').next().map(str::to_string))
+                .collect(),
+            ActorKind::Place => Vec::new(),
+        };
+        for k in keys {
+            let v = by_head.entry(k).or_default();
+            if v.last() != Some(&i) {
+                v.push(i);
+            }
+        }
+    }
+    let role_fits = |r: &str, head: &str| {
+        r == head
+            || (r.ends_with(head) && r[..r.len() - head.len()].ends_with(' '))
+            || (head.ends_with(r) && head[..head.len() - r.len()].ends_with(' '))
+    };
     for (p, v) in views.iter().enumerate() {
         for n in &v.mentions.nominals {
-            let fits: Vec<usize> = t
-                .actors
+            let last_word = n.head.rsplit(' ').next().unwrap_or(&n.head);
+            let org_head = ORG_HEADS.contains(&n.head.as_str());
+            let fits: Vec<usize> = by_head
+                .get(last_word)
+                .map(|v| v.as_slice())
+                .unwrap_or(&[])
                 .iter()
-                .enumerate()
-                .filter(|(_, a)| {
-                    if ORG_HEADS.contains(&n.head.as_str()) {
+                .copied()
+                .filter(|&i| {
+                    let a = &t.actors[i];
+                    if org_head {
                         a.kind == ActorKind::Organization
-                            && a.name
-                                .split(' ')
-                                .next_back()
-                                .is_some_and(|w| w.eq_ignore_ascii_case(&n.head))
                     } else {
                         a.kind == ActorKind::Person
-                            && a.roles.iter().any(|r| {
-                                let r = r.to_lowercase();
-                                r == n.head
-                                    || r.ends_with(&format!(" {}", n.head))
-                                    || n.head.ends_with(&format!(" {r}"))
-                            })
+                            && lower_roles[i].iter().any(|r| role_fits(r, &n.head))
                             && n.country
                                 .as_ref()
                                 .is_none_or(|c| a.affiliation.as_ref() == Some(c))
                     }
                 })
-                .map(|(i, _)| i)
                 .collect();
             if let [i] = fits[..] {
                 let s = v.start;
