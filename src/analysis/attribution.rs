@@ -597,13 +597,15 @@ pub fn attribute(paras: &[ParaQuotes], actors: &[Actor]) -> Vec<Quote> {
         if continues
             && out[i].speaker.is_none()
             && out[i].speaker_text.is_none()
-            && prev.speaker.is_some()
+            && (prev.speaker.is_some() || prev.speaker_text.is_some())
         {
-            let speaker = prev.speaker;
+            let (speaker, text, span) = (prev.speaker, prev.speaker_text.clone(), prev.speaker_span);
             let mut j = i;
             while j < out.len() && out[j].paragraph == para {
                 if out[j].speaker.is_none() && out[j].speaker_text.is_none() && !out[j].scare {
                     out[j].speaker = speaker;
+                    out[j].speaker_text = text.clone();
+                    out[j].speaker_span = span;
                 }
                 j += 1;
             }
