@@ -599,7 +599,8 @@ pub fn attribute(paras: &[ParaQuotes], actors: &[Actor]) -> Vec<Quote> {
             && out[i].speaker_text.is_none()
             && (prev.speaker.is_some() || prev.speaker_text.is_some())
         {
-            let (speaker, text, span) = (prev.speaker, prev.speaker_text.clone(), prev.speaker_span);
+            let (speaker, text, span) =
+                (prev.speaker, prev.speaker_text.clone(), prev.speaker_span);
             let mut j = i;
             while j < out.len() && out[j].paragraph == para {
                 if out[j].speaker.is_none() && out[j].speaker_text.is_none() && !out[j].scare {
