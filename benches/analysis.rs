@@ -16,8 +16,7 @@ use criterion::{
 };
 
 use copydesk::analysis::{
-    self, duplicates, fingerprint, paragraphs, Analyzer, Config, Format, LineIndex,
-    ParagraphFacts,
+    self, duplicates, fingerprint, paragraphs, Analyzer, Config, Format, LineIndex, ParagraphFacts,
 };
 
 pub const SIZES: [(usize, &str); 3] = [(10_000, "10k"), (100_000, "100k"), (1_000_000, "1M")];

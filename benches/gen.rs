@@ -40,31 +40,172 @@ impl Rng {
 }
 
 const FIRST: &[&str] = &[
-    "Linda", "Marcus", "Aoife", "José", "Priya", "Tomasz", "Grace", "Kwame", "Helena", "Dmitri",
-    "Fatima", "Owen", "Zoë", "Rafael", "Ingrid", "Samuel", "Mei", "Patrick", "Amara", "Henrik",
-    "Lucía", "Daniel", "Yusuf", "Claire", "Björn", "Nadia", "Gareth", "Renée", "Tobias", "Ama",
-    "Siobhán", "Victor", "Keiko", "Ibrahim", "Eleanor", "Mateo", "Olga", "Desmond", "Farah",
-    "Connor", "Beatriz", "Ravi", "Hannah", "François", "Chidi", "Martina", "Jonas", "Leila",
-    "Stuart", "Camille", "Emeka", "Rosa", "Anders", "Tamsin", "Hugo", "Noor", "Declan", "Élodie",
-    "Wei", "Margaret", "Łukasz", "Teresa", "Malik", "Freya", "Bruno", "Adaeze", "Callum", "Inés",
+    "Linda",
+    "Marcus",
+    "Aoife",
+    "José",
+    "Priya",
+    "Tomasz",
+    "Grace",
+    "Kwame",
+    "Helena",
+    "Dmitri",
+    "Fatima",
+    "Owen",
+    "Zoë",
+    "Rafael",
+    "Ingrid",
+    "Samuel",
+    "Mei",
+    "Patrick",
+    "Amara",
+    "Henrik",
+    "Lucía",
+    "Daniel",
+    "Yusuf",
+    "Claire",
+    "Björn",
+    "Nadia",
+    "Gareth",
+    "Renée",
+    "Tobias",
+    "Ama",
+    "Siobhán",
+    "Victor",
+    "Keiko",
+    "Ibrahim",
+    "Eleanor",
+    "Mateo",
+    "Olga",
+    "Desmond",
+    "Farah",
+    "Connor",
+    "Beatriz",
+    "Ravi",
+    "Hannah",
+    "François",
+    "Chidi",
+    "Martina",
+    "Jonas",
+    "Leila",
+    "Stuart",
+    "Camille",
+    "Emeka",
+    "Rosa",
+    "Anders",
+    "Tamsin",
+    "Hugo",
+    "Noor",
+    "Declan",
+    "Élodie",
+    "Wei",
+    "Margaret",
+    "Łukasz",
+    "Teresa",
+    "Malik",
+    "Freya",
+    "Bruno",
+    "Adaeze",
+    "Callum",
+    "Inés",
 ];
 
 const LAST: &[&str] = &[
-    "Okafor", "Brennan", "Castellanos", "Lindqvist", "Haddad", "Whitfield", "Nakamura", "Osei",
-    "Kowalski", "Moreau", "Fitzgerald", "Achebe", "Sørensen", "Delgado", "Pritchard", "Ivanova",
-    "Mensah", "Harrington", "Yilmaz", "Carvalho", "O'Donnell", "Takahashi", "Adeyemi", "Novak",
-    "Gallagher", "Rahman", "Bergström", "Quintero", "Abernathy", "Mbeki", "Lefebvre", "Ashworth",
-    "Petrović", "Nguyen", "Mulholland", "Banerjee", "Strand", "Olumide", "Vasquez", "Kerrigan",
-    "Hoffmann", "Appiah", "Lindgren", "Montague", "Chaudhry", "Fairbanks", "Dubois", "Keane",
-    "Szabó", "Oyelaran", "Whitlock", "Esposito", "Halvorsen", "Mwangi", "Redmond", "Tanaka",
-    "Ferreira", "Ellison", "Jankowski", "Boateng", "Cartwright", "Ruiz", "Kilbride", "Shapiro",
-    "Ngata", "Holloway", "Zielinski", "Akhtar", "Prescott", "Lombardi", "Thorsen", "Mahlangu",
+    "Okafor",
+    "Brennan",
+    "Castellanos",
+    "Lindqvist",
+    "Haddad",
+    "Whitfield",
+    "Nakamura",
+    "Osei",
+    "Kowalski",
+    "Moreau",
+    "Fitzgerald",
+    "Achebe",
+    "Sørensen",
+    "Delgado",
+    "Pritchard",
+    "Ivanova",
+    "Mensah",
+    "Harrington",
+    "Yilmaz",
+    "Carvalho",
+    "O'Donnell",
+    "Takahashi",
+    "Adeyemi",
+    "Novak",
+    "Gallagher",
+    "Rahman",
+    "Bergström",
+    "Quintero",
+    "Abernathy",
+    "Mbeki",
+    "Lefebvre",
+    "Ashworth",
+    "Petrović",
+    "Nguyen",
+    "Mulholland",
+    "Banerjee",
+    "Strand",
+    "Olumide",
+    "Vasquez",
+    "Kerrigan",
+    "Hoffmann",
+    "Appiah",
+    "Lindgren",
+    "Montague",
+    "Chaudhry",
+    "Fairbanks",
+    "Dubois",
+    "Keane",
+    "Szabó",
+    "Oyelaran",
+    "Whitlock",
+    "Esposito",
+    "Halvorsen",
+    "Mwangi",
+    "Redmond",
+    "Tanaka",
+    "Ferreira",
+    "Ellison",
+    "Jankowski",
+    "Boateng",
+    "Cartwright",
+    "Ruiz",
+    "Kilbride",
+    "Shapiro",
+    "Ngata",
+    "Holloway",
+    "Zielinski",
+    "Akhtar",
+    "Prescott",
+    "Lombardi",
+    "Thorsen",
+    "Mahlangu",
 ];
 
 const TITLE: &[&str] = &[
-    "Mayor", "Councillor", "Senator", "Deputy Mayor", "Police Chief", "Superintendent",
-    "Professor", "Dr.", "Judge", "Commissioner", "Coach", "Captain", "Governor", "Treasurer",
-    "Inspector", "Alderman", "Chief Executive", "Sheriff", "Representative", "Director",
+    "Mayor",
+    "Councillor",
+    "Senator",
+    "Deputy Mayor",
+    "Police Chief",
+    "Superintendent",
+    "Professor",
+    "Dr.",
+    "Judge",
+    "Commissioner",
+    "Coach",
+    "Captain",
+    "Governor",
+    "Treasurer",
+    "Inspector",
+    "Alderman",
+    "Chief Executive",
+    "Sheriff",
+    "Representative",
+    "Director",
 ];
 
 const ROLE: &[&str] = &[
@@ -116,11 +257,31 @@ const ORG: &[&str] = &[
 ];
 
 const PLACE: &[&str] = &[
-    "Eastbrook", "Port Calder", "Millhaven", "Ashford Heights", "the Lower Quay", "São Bento",
-    "Kirkwall Road", "Northfield", "Westmoor", "the old tannery district", "Brightwater",
-    "Harrow Green", "the riverside estate", "Culver Street", "Saint-Aubin", "the ring road",
-    "Thornbury", "the industrial park on Mill Lane", "Greystone", "the harbour front",
-    "Oakhurst", "Marlow Bridge", "the airport corridor", "Fenwick Square", "Dunmore",
+    "Eastbrook",
+    "Port Calder",
+    "Millhaven",
+    "Ashford Heights",
+    "the Lower Quay",
+    "São Bento",
+    "Kirkwall Road",
+    "Northfield",
+    "Westmoor",
+    "the old tannery district",
+    "Brightwater",
+    "Harrow Green",
+    "the riverside estate",
+    "Culver Street",
+    "Saint-Aubin",
+    "the ring road",
+    "Thornbury",
+    "the industrial park on Mill Lane",
+    "Greystone",
+    "the harbour front",
+    "Oakhurst",
+    "Marlow Bridge",
+    "the airport corridor",
+    "Fenwick Square",
+    "Dunmore",
 ];
 
 const DAY: &[&str] = &[
@@ -143,8 +304,18 @@ const DAY: &[&str] = &[
 ];
 
 const MONTH: &[&str] = &[
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 const SAID: &[&str] = &[
@@ -428,7 +599,12 @@ fn quote_body(r: &mut Rng, s: &mut String) {
             s.push_str(r.pick(Q_END));
         }
         1 => {
-            s.push_str(r.pick(&[". Ask anyone in ", ". Go and talk to the people of ", ". I grew up in ", ". Look at what happened in "]));
+            s.push_str(r.pick(&[
+                ". Ask anyone in ",
+                ". Go and talk to the people of ",
+                ". I grew up in ",
+                ". Look at what happened in ",
+            ]));
             s.push_str(r.pick(PLACE));
         }
         _ => {}
@@ -508,7 +684,11 @@ fn some_sentence(r: &mut Rng, s: &mut String, which: usize) {
             // Partial quote.
             let (o, c) = marks(r);
             person(r, s);
-            s.push_str(r.pick(&[" called the decision ", " described the plan as ", " said the vote was "]));
+            s.push_str(r.pick(&[
+                " called the decision ",
+                " described the plan as ",
+                " said the vote was ",
+            ]));
             s.push_str(o);
             s.push_str(r.pick(ADJ));
             s.push_str(c);
@@ -516,7 +696,13 @@ fn some_sentence(r: &mut Rng, s: &mut String, which: usize) {
             s.push_str(r.pick(&["urged", "asked", "challenged"]));
             s.push(' ');
             s.push_str(r.pick(BODY));
-            s.push_str(r.pick(&[" to think again about ", " to publish the evidence on ", " to hold a public vote on ", " to pause work on ", " to explain the delays to "]));
+            s.push_str(r.pick(&[
+                " to think again about ",
+                " to publish the evidence on ",
+                " to hold a public vote on ",
+                " to pause work on ",
+                " to explain the delays to ",
+            ]));
             s.push_str(r.pick(TOPIC));
             if r.chance(50) {
                 s.push(' ');
@@ -527,7 +713,12 @@ fn some_sentence(r: &mut Rng, s: &mut String, which: usize) {
         4 => {
             // Money.
             s.push_str(r.pick(TOPIC));
-            s.push_str(r.pick(&[" will cost ", " is expected to cost ", " has already cost ", " could save "]));
+            s.push_str(r.pick(&[
+                " will cost ",
+                " is expected to cost ",
+                " has already cost ",
+                " could save ",
+            ]));
             money(r, s);
             s.push_str(r.pick(&[", according to ", ", figures from ", ", a report by "]));
             s.push_str(r.pick(ORG));
@@ -538,10 +729,25 @@ fn some_sentence(r: &mut Rng, s: &mut String, which: usize) {
             s.push_str(r.pick(&["About ", "More than ", "Nearly ", "Fewer than ", "Roughly "]));
             count(r, s);
             s.push(' ');
-            s.push_str(r.pick(&["residents", "passengers", "households", "pupils", "workers", "patients", "fans", "signatures"]));
+            s.push_str(r.pick(&[
+                "residents",
+                "passengers",
+                "households",
+                "pupils",
+                "workers",
+                "patients",
+                "fans",
+                "signatures",
+            ]));
             s.push_str(r.pick(&[" in ", " around ", " near "]));
             s.push_str(r.pick(PLACE));
-            s.push_str(r.pick(&[" are affected", " have signed up", " were moved", " could lose access", " turned out"]));
+            s.push_str(r.pick(&[
+                " are affected",
+                " have signed up",
+                " were moved",
+                " could lose access",
+                " turned out",
+            ]));
             s.push_str(", ");
             s.push_str(r.pick(ORG));
             s.push_str(" said.");
@@ -556,7 +762,12 @@ fn some_sentence(r: &mut Rng, s: &mut String, which: usize) {
             s.push_str(b);
             s.push(' ');
             date(r, s);
-            s.push_str(r.pick(&[", officials said.", ", though the timetable could slip.", " if the funding is confirmed.", ", according to the council's own papers."]));
+            s.push_str(r.pick(&[
+                ", officials said.",
+                ", though the timetable could slip.",
+                " if the funding is confirmed.",
+                ", according to the council's own papers.",
+            ]));
         }
         7 => {
             // Background with year.
@@ -564,7 +775,12 @@ fn some_sentence(r: &mut Rng, s: &mut String, which: usize) {
             s.push_str(r.pick(&[" in ", " near ", " across "]));
             s.push_str(r.pick(PLACE));
             s.push_str(&format!(" in {} {}", r.pick(MONTH), r.range(1987, 2024)));
-            s.push_str(r.pick(&[" under a previous administration", " after a similar dispute", " when ", ""]));
+            s.push_str(r.pick(&[
+                " under a previous administration",
+                " after a similar dispute",
+                " when ",
+                "",
+            ]));
             if s.ends_with("when ") {
                 s.push_str(r.pick(ORG));
                 s.push_str(" ran out of money");
@@ -583,7 +799,11 @@ fn some_sentence(r: &mut Rng, s: &mut String, which: usize) {
             if r.chance(50) {
                 s.push_str(", and ");
                 s.push_str(r.pick(BODY));
-                s.push_str(r.pick(&[" promised a response ", " said it would publish its findings ", " agreed to meet again "]));
+                s.push_str(r.pick(&[
+                    " promised a response ",
+                    " said it would publish its findings ",
+                    " agreed to meet again ",
+                ]));
                 date(r, s);
             }
             s.push('.');
@@ -591,13 +811,28 @@ fn some_sentence(r: &mut Rng, s: &mut String, which: usize) {
         9 => {
             // Follow-up reference.
             surname_ref(r, s);
-            s.push_str(r.pick(&[" declined to comment on ", " did not respond to questions about ", " has previously defended ", " is expected to give evidence on ", " voted against "]));
+            s.push_str(r.pick(&[
+                " declined to comment on ",
+                " did not respond to questions about ",
+                " has previously defended ",
+                " is expected to give evidence on ",
+                " voted against ",
+            ]));
             s.push_str(r.pick(TOPIC));
             s.push_str(r.pick(&[".", " last year.", " at the time.", " before the election."]));
         }
         10 => {
             // Percent and comparison.
-            s.push_str(r.pick(&["Costs", "Complaints", "Ridership", "Turnout", "Waiting times", "Rents", "Arrests", "Applications"]));
+            s.push_str(r.pick(&[
+                "Costs",
+                "Complaints",
+                "Ridership",
+                "Turnout",
+                "Waiting times",
+                "Rents",
+                "Arrests",
+                "Applications",
+            ]));
             s.push_str(r.pick(&[" rose ", " fell ", " jumped ", " slipped "]));
             s.push_str(&format!("{}.{} percent", r.range(1, 64), r.below(10)));
             s.push_str(r.pick(&[" in the year to ", " between January and "]));
@@ -610,32 +845,73 @@ fn some_sentence(r: &mut Rng, s: &mut String, which: usize) {
         }
         11 => {
             // Meeting and vote.
-            s.push_str(r.pick(&["The motion passed ", "The amendment failed ", "The proposal was carried ", "The vote was tied "]));
+            s.push_str(r.pick(&[
+                "The motion passed ",
+                "The amendment failed ",
+                "The proposal was carried ",
+                "The vote was tied ",
+            ]));
             s.push_str(&format!("{}-{}", r.range(3, 12), r.range(0, 9)));
             s.push_str(", with ");
             person(r, s);
-            s.push_str(r.pick(&[" abstaining", " casting the deciding vote", " absent through illness", " switching sides at the last minute"]));
+            s.push_str(r.pick(&[
+                " abstaining",
+                " casting the deciding vote",
+                " absent through illness",
+                " switching sides at the last minute",
+            ]));
             s.push('.');
         }
         12 => {
             // Time and place of an event.
-            s.push_str(r.pick(&["A public meeting on ", "A march against ", "The tribunal hearing on ", "A drop-in session about ", "A briefing on ", "A protest over "]));
+            s.push_str(r.pick(&[
+                "A public meeting on ",
+                "A march against ",
+                "The tribunal hearing on ",
+                "A drop-in session about ",
+                "A briefing on ",
+                "A protest over ",
+            ]));
             s.push_str(r.pick(TOPIC));
             s.push_str(r.pick(&[" will be held at ", " is planned for ", " opens at "]));
-            s.push_str(&format!("{}:{:02} {}", r.range(1, 12), r.below(4) * 15, r.pick(&["a.m.", "p.m."])));
+            s.push_str(&format!(
+                "{}:{:02} {}",
+                r.range(1, 12),
+                r.below(4) * 15,
+                r.pick(&["a.m.", "p.m."])
+            ));
             s.push_str(" at ");
-            s.push_str(r.pick(&["the town hall in ", "the community centre in ", "a church hall in ", "the library in "]));
+            s.push_str(r.pick(&[
+                "the town hall in ",
+                "the community centre in ",
+                "a church hall in ",
+                "the library in ",
+            ]));
             s.push_str(r.pick(PLACE));
             s.push('.');
         }
         _ => {
             // Organisation statement with an em dash aside.
             s.push_str(r.pick(ORG));
-            s.push_str(r.pick(&[" said in a statement that it ", " confirmed that it ", " denied that it "]));
-            s.push_str(r.pick(&["had been warned about ", "was reviewing ", "would appeal against the ruling on ", "had set aside money for "]));
+            s.push_str(r.pick(&[
+                " said in a statement that it ",
+                " confirmed that it ",
+                " denied that it ",
+            ]));
+            s.push_str(r.pick(&[
+                "had been warned about ",
+                "was reviewing ",
+                "would appeal against the ruling on ",
+                "had set aside money for ",
+            ]));
             s.push_str(r.pick(TOPIC));
             s.push_str(" \u{2014} ");
-            s.push_str(r.pick(&["a claim disputed by ", "a move welcomed by ", "a position criticised by ", "something first reported by "]));
+            s.push_str(r.pick(&[
+                "a claim disputed by ",
+                "a move welcomed by ",
+                "a position criticised by ",
+                "something first reported by ",
+            ]));
             person(r, s);
             s.push('.');
         }
@@ -699,7 +975,16 @@ fn rework(r: &mut Rng, p: &str) -> String {
             // Swap two or three words for others.
             for _ in 0..r.range(2, 3) {
                 let i = r.below(out.len());
-                out[i] = r.pick(&["new", "latest", "revised", "disputed", "controversial", "costly"]).to_string();
+                out[i] = r
+                    .pick(&[
+                        "new",
+                        "latest",
+                        "revised",
+                        "disputed",
+                        "controversial",
+                        "costly",
+                    ])
+                    .to_string();
             }
         }
         1 => {
@@ -710,12 +995,15 @@ fn rework(r: &mut Rng, p: &str) -> String {
             out.drain(at..at + cut);
         }
         _ => {
-            out.push(r.pick(&[
-                "Critics called it rushed.",
-                "The decision can be appealed.",
-                "More details are expected next week.",
-                "It was not clear who would pay.",
-            ]).to_string());
+            out.push(
+                r.pick(&[
+                    "Critics called it rushed.",
+                    "The decision can be appealed.",
+                    "More details are expected next week.",
+                    "It was not clear who would pay.",
+                ])
+                .to_string(),
+            );
         }
     }
     out.join(" ")

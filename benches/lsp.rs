@@ -90,9 +90,11 @@ impl Server {
             next_id: 0,
         };
         s.next_id += 1;
-        s.send(&json!({"jsonrpc": "2.0", "id": s.next_id, "method": "initialize", "params": {
-            "capabilities": {"textDocument": {"publishDiagnostics": {"versionSupport": true}}}
-        }}));
+        s.send(
+            &json!({"jsonrpc": "2.0", "id": s.next_id, "method": "initialize", "params": {
+                "capabilities": {"textDocument": {"publishDiagnostics": {"versionSupport": true}}}
+            }}),
+        );
         s.rt.block_on(reply_rx.recv()).expect("initialize reply");
         s.send(&json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
         s

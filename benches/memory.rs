@@ -64,7 +64,10 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    if !filters.is_empty() && !filters.iter().any(|f| "memory/peak_rss/1M".contains(f.as_str()))
+    if !filters.is_empty()
+        && !filters
+            .iter()
+            .any(|f| "memory/peak_rss/1M".contains(f.as_str()))
     {
         return;
     }
@@ -107,14 +110,18 @@ fn main() {
             }
         }
     };
-    send(&json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}));
+    send(
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}),
+    );
     wait(&|m| m["id"] == 1);
     send(&json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
     let (base_hwm, _) = memory(pid);
     let uri = "file:///bench/memory-1M.txt";
     let t0 = Instant::now();
-    send(&json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
-        "uri": uri, "languageId": "plaintext", "version": 1, "text": draft.text}}}));
+    send(
+        &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": uri, "languageId": "plaintext", "version": 1, "text": draft.text}}}),
+    );
     let is_diag = |m: &Value, v: i64| {
         m["method"] == "textDocument/publishDiagnostics"
             && m["params"]["uri"] == uri
@@ -125,10 +132,12 @@ fn main() {
     let (open_hwm, open_rss) = memory(pid);
     let line = draft.text[..draft.text.len() / 2].matches('\n').count();
     for v in 2..22 {
-        send(&json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        send(
+            &json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
             "textDocument": {"uri": uri, "version": v},
             "contentChanges": [{"range": {"start": {"line": line, "character": 0},
-                "end": {"line": line, "character": 0}}, "text": "x"}]}}));
+                "end": {"line": line, "character": 0}}, "text": "x"}]}}),
+        );
         wait(&|m| is_diag(m, v));
     }
     let (edit_hwm, edit_rss) = memory(pid);

@@ -52,5 +52,8 @@ fn parse_count(s: &str) -> Option<usize> {
     } else {
         (s.as_str(), 1)
     };
-    num.parse::<usize>().ok().map(|n| n * mult).filter(|&n| n > 0)
+    num.parse::<usize>()
+        .ok()
+        .map(|n| n * mult)
+        .filter(|&n| n > 0)
 }
