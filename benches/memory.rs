@@ -144,7 +144,7 @@ fn main() {
     send(&json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
     wait(&|m| m["id"] == 2);
     send(&json!({"jsonrpc": "2.0", "method": "exit"}));
-    drop(send);
+    drop(stdin);
     let _ = child.wait();
 
     let text_mb = draft.text.len() as f64 / 1e6;
