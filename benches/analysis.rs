@@ -4,7 +4,7 @@
 //!
 //! `cargo bench --bench analysis` (criterion reports "elem/s": words per second).
 
-#[path = "gen.rs"]
+#[path = "support/gen.rs"]
 mod gen;
 
 use std::hint::black_box;

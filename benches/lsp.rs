@@ -9,7 +9,7 @@
 //!
 //! `cargo bench --bench lsp`
 
-#[path = "gen.rs"]
+#[path = "support/gen.rs"]
 mod gen;
 
 use std::time::{Duration, Instant};

@@ -8,7 +8,7 @@
 //! `cargo bench --bench memory` (a plain program, not criterion; it prints one table).
 //! Also honours a name filter like the criterion benches: `cargo bench -- memory`.
 
-#[path = "gen.rs"]
+#[path = "support/gen.rs"]
 mod gen;
 
 use std::io::{BufRead, BufReader, Write};

@@ -8,7 +8,7 @@
 //!
 //! The draft's statistics go to standard error.
 
-#[path = "../benches/gen.rs"]
+#[path = "../benches/support/gen.rs"]
 mod gen;
 
 use std::io::Write;

@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use super::config::DuplicatesConfig;
-use super::fingerprint::Fingerprint;
+use super::fingerprint::{Fingerprint, SKETCH};
 use super::{
     Code, Edit, Finding, Fix, LineIndex, Paragraph, ParagraphFacts, Related, Severity, Span,
 };
@@ -134,7 +134,8 @@ fn pairs_inner(
     // order-free hash of the exact fingerprints listed); each list is a chain of
     // cache-line nodes in one arena. Order inside a list does not matter: the candidates
     // are counted, then ranked by (similarity, index).
-    let mut index: FxHashMap<u64, (u32, u32, u64)> = FxHashMap::default();
+    let mut index: FxHashMap<u64, (u32, u32, u64)> =
+        FxHashMap::with_capacity_and_hasher(facts.len() * SKETCH, Default::default());
     let mut nodes: Vec<Node> = Vec::new();
     // Shared-feature counts per earlier paragraph, and which ones are non-zero.
     let mut counts: Vec<u32> = vec![0; facts.len()];

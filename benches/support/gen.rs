@@ -1,6 +1,7 @@
 //! Generated news drafts for the benchmarks and `examples/gendraft.rs`.
 //!
-//! Shared by path (`#[path = "gen.rs"] mod gen;`), so it is not part of the library.
+//! Shared by path (`#[path = "support/gen.rs"] mod gen;`), so it is not part of the library
+//! (and, being in a subfolder, not a bench target of its own).
 //! Every paragraph is assembled from sentence templates with many slots (people, titles,
 //! organisations, places, numbers, dates, quotes in curly or straight marks and speech
 //! verbs), so paragraphs practically never repeat verbatim: the per-paragraph cache gets
