@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use super::config::DuplicatesConfig;
+use super::fingerprint::{Fingerprint, SKETCH};
 use super::{
     Code, Edit, Finding, Fix, LineIndex, Paragraph, ParagraphFacts, Related, Severity, Span,
 };
@@ -29,8 +30,288 @@ pub struct Pair {
     pub exact: bool,
 }
 
+/// Near-duplicate decisions already made, kept across the analyses of one document so
+/// that re-analysing after an edit compares only paragraphs whose candidates changed: the
+/// cost of the near-duplicate search then follows the edit.
+///
+/// A paragraph's decision depends only on its own normalised text and on the set of
+/// candidates it is compared with (their normalised texts), so it is keyed by the exact
+/// fingerprint (the hash of the normalised text) of the paragraph and an order-free hash of
+/// its candidates' exact fingerprints. The value keeps the best similarity reaching the
+/// threshold and every candidate that reaches it, so the earliest of them is chosen by the
+/// current order, as `pairs` does.
+#[derive(Debug, Default)]
+pub struct PairMemo {
+    threshold: Option<u32>,
+    generation: u64,
+    used: usize,
+    /// (paragraph, its lists) -> (decision, generation last used)
+    map: FxHashMap<(u64, u64), (Decision, u64)>,
+}
+
+/// The best similarity reaching the threshold and the exact fingerprints of the candidates
+/// reaching it; None when no candidate reaches the threshold.
+type Decision = Option<(f32, Vec<u64>)>;
+
+impl PairMemo {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    fn begin(&mut self, threshold: f32) {
+        if self.threshold != Some(threshold.to_bits()) {
+            self.map.clear();
+            self.threshold = Some(threshold.to_bits());
+        }
+        self.generation += 1;
+        self.used = 0;
+    }
+
+    /// Forgets decisions not used by the last run once they outnumber the used ones:
+    /// memory stays bounded by the live document.
+    fn end(&mut self) {
+        if self.map.len() > 2 * self.used + 1024 {
+            let generation = self.generation;
+            self.map.retain(|_, v| v.1 == generation);
+        }
+    }
+}
+
+/// Postings per arena node: a node is one 64-byte cache line.
+const NODE: usize = 14;
+
+/// A run of postings (paragraph indexes) of one feature, and the older node it continues.
+#[derive(Clone, Copy)]
+struct Node {
+    items: [u32; NODE],
+    len: u32,
+    next: u32,
+}
+
+/// A bijective scramble, so that a sum of scrambled hashes identifies a set.
+fn scramble(x: u64) -> u64 {
+    let mut x = x ^ (x >> 31);
+    x = x.wrapping_mul(0x7FB5_D329_728E_A185);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x81DA_DEF4_BC2D_D44D);
+    x ^ (x >> 33)
+}
+
 /// Finds, for each paragraph, the earlier paragraph it repeats, if any.
 pub fn pairs(facts: &[Arc<ParagraphFacts>], config: &DuplicatesConfig) -> Vec<Pair> {
+    pairs_inner(facts, config, None)
+}
+
+/// `pairs`, reusing and filling `memo` (the same result as `pairs`).
+pub fn pairs_with(
+    facts: &[Arc<ParagraphFacts>],
+    config: &DuplicatesConfig,
+    memo: &mut PairMemo,
+) -> Vec<Pair> {
+    memo.begin(config.near_threshold);
+    let out = pairs_inner(facts, config, Some(&mut *memo));
+    memo.end();
+    out
+}
+
+fn pairs_inner(
+    facts: &[Arc<ParagraphFacts>],
+    config: &DuplicatesConfig,
+    mut memo: Option<&mut PairMemo>,
+) -> Vec<Pair> {
+    let mut out = Vec::new();
+    let mut first: FxHashMap<u64, usize> =
+        FxHashMap::with_capacity_and_hasher(facts.len(), Default::default());
+    // The inverted index: feature -> (posting count, newest node of its list in `nodes`,
+    // order-free hash of the exact fingerprints listed); each list is a chain of
+    // cache-line nodes in one arena. Order inside a list does not matter: the candidates
+    // are counted, then ranked by (similarity, index).
+    let mut index: FxHashMap<u64, (u32, u32, u64)> =
+        FxHashMap::with_capacity_and_hasher(facts.len() * SKETCH, Default::default());
+    let mut nodes: Vec<Node> = Vec::new();
+    // Shared-feature counts per earlier paragraph, and which ones are non-zero.
+    let mut counts: Vec<u32> = vec![0; facts.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut cands: Vec<u32> = Vec::new();
+    for (j, f) in facts.iter().enumerate() {
+        let fp = &f.fingerprint;
+        if fp.words < config.min_words.max(1) {
+            continue;
+        }
+        if let Some(&i) = first.get(&fp.exact) {
+            out.push(Pair {
+                copy: j,
+                of: i,
+                similarity: 1.0,
+                exact: true,
+            });
+            continue;
+        }
+        first.insert(fp.exact, j);
+        if !config.near || fp.words < config.near_min_words {
+            continue;
+        }
+        let need = if fp.sketch.len() >= 4 { 2 } else { 1 };
+        let mut count_candidates = |cands: &mut Vec<u32>| {
+            for h in &fp.sketch {
+                if let Some(&(len, head, _)) = index.get(h) {
+                    if (len as usize) < POSTING_CAP {
+                        let mut at = head;
+                        while at != u32::MAX {
+                            let node = &nodes[at as usize];
+                            for &i in &node.items[..node.len as usize] {
+                                if counts[i as usize] == 0 {
+                                    touched.push(i);
+                                }
+                                counts[i as usize] += 1;
+                            }
+                            at = node.next;
+                        }
+                    }
+                }
+            }
+            cands.clear();
+            for &i in &touched {
+                if std::mem::take(&mut counts[i as usize]) >= need {
+                    cands.push(i);
+                }
+            }
+            touched.clear();
+        };
+        let best = match memo.as_deref_mut() {
+            None => {
+                count_candidates(&mut cands);
+                best_direct(facts, fp, &cands, config)
+            }
+            Some(memo) => {
+                // The candidates are decided by the contents of the lists read, which the
+                // lists' lengths and hashes identify: a paragraph whose lists did not
+                // change since it was last decided needs no counting and no comparison.
+                let lists = fp.sketch.iter().fold(fp.sketch.len() as u64, |acc, h| {
+                    let (len, hash) = match index.get(h) {
+                        Some(&(len, _, hash)) if (len as usize) < POSTING_CAP => (len, hash),
+                        Some(_) => (u32::MAX, 0),
+                        None => (0, 0),
+                    };
+                    scramble(acc ^ scramble(*h ^ hash).wrapping_add(u64::from(len)))
+                });
+                let generation = memo.generation;
+                memo.used += 1;
+                let entry = match memo.map.entry((fp.exact, lists)) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        count_candidates(&mut cands);
+                        e.insert((decide(facts, fp, &cands, config), generation))
+                    }
+                };
+                entry.1 = generation;
+                // Ties go to the earliest paragraph; an indexed paragraph is the first
+                // with its exact fingerprint.
+                entry.0.as_ref().and_then(|(sim, tied)| {
+                    tied.iter()
+                        .filter_map(|e| first.get(e).copied())
+                        .min()
+                        .map(|i| (i, *sim))
+                })
+            }
+        };
+        if let Some((i, sim)) = best {
+            if sim >= config.near_threshold {
+                out.push(Pair {
+                    copy: j,
+                    of: i,
+                    similarity: sim,
+                    exact: false,
+                });
+            }
+        }
+        for h in &fp.sketch {
+            let entry = index.entry(*h).or_insert((0, u32::MAX, 0));
+            if (entry.0 as usize) <= POSTING_CAP {
+                entry.2 = entry.2.wrapping_add(scramble(fp.exact));
+                let full = entry.1 == u32::MAX || nodes[entry.1 as usize].len as usize == NODE;
+                if full {
+                    nodes.push(Node {
+                        items: [0; NODE],
+                        len: 0,
+                        next: entry.1,
+                    });
+                    entry.1 = (nodes.len() - 1) as u32;
+                }
+                let node = &mut nodes[entry.1 as usize];
+                node.items[node.len as usize] = j as u32;
+                node.len += 1;
+                entry.0 += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The candidate `pairs` reports for `fp`: the most similar at or above the threshold,
+/// the earliest among equals. Only a candidate that can reach the threshold and the best
+/// so far is compared in full; `similarity_at_least` stops early, exactly, otherwise.
+fn best_direct(
+    facts: &[Arc<ParagraphFacts>],
+    fp: &Fingerprint,
+    cands: &[u32],
+    config: &DuplicatesConfig,
+) -> Option<(usize, f32)> {
+    let mut best: Option<(usize, f32)> = None;
+    for &i in cands {
+        let i = i as usize;
+        let floor = match best {
+            Some((_, bs)) => bs.max(config.near_threshold),
+            None => config.near_threshold,
+        };
+        let Some(sim) = facts[i].fingerprint.similarity_at_least(fp, floor) else {
+            continue;
+        };
+        let better = match best {
+            None => true,
+            Some((bi, bs)) => sim > bs || (sim == bs && i < bi),
+        };
+        if better {
+            best = Some((i, sim));
+        }
+    }
+    best
+}
+
+/// The best similarity at or above the threshold among `cands`, and the exact
+/// fingerprints of every candidate reaching it (what `PairMemo` keeps).
+fn decide(
+    facts: &[Arc<ParagraphFacts>],
+    fp: &Fingerprint,
+    cands: &[u32],
+    config: &DuplicatesConfig,
+) -> Decision {
+    let mut top: Decision = None;
+    for &i in cands {
+        let other = &facts[i as usize].fingerprint;
+        let floor = top.as_ref().map_or(config.near_threshold, |t| t.0);
+        let Some(sim) = other.similarity_at_least(fp, floor) else {
+            continue;
+        };
+        match &mut top {
+            Some((bs, tied)) if sim == *bs => tied.push(other.exact),
+            _ => top = Some((sim, vec![other.exact])),
+        }
+    }
+    top
+}
+
+/// The straightforward form of `pairs`, for the equivalence tests.
+#[cfg(test)]
+fn pairs_reference(facts: &[Arc<ParagraphFacts>], config: &DuplicatesConfig) -> Vec<Pair> {
     let mut out = Vec::new();
     let mut first: FxHashMap<u64, usize> = FxHashMap::default();
     let mut index: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
@@ -144,7 +425,22 @@ pub fn find(
     facts: &[Arc<ParagraphFacts>],
     config: &DuplicatesConfig,
 ) -> Vec<Finding> {
-    let found = pairs(facts, config);
+    findings(text, paragraphs, pairs(facts, config))
+}
+
+/// `find`, reusing the similarities in `memo` from earlier analyses of the same document
+/// (the same findings as `find`; what a long-lived `Analyzer` should call).
+pub fn find_with(
+    text: &str,
+    paragraphs: &[Paragraph],
+    facts: &[Arc<ParagraphFacts>],
+    config: &DuplicatesConfig,
+    memo: &mut PairMemo,
+) -> Vec<Finding> {
+    findings(text, paragraphs, pairs_with(facts, config, memo))
+}
+
+fn findings(text: &str, paragraphs: &[Paragraph], found: Vec<Pair>) -> Vec<Finding> {
     if found.is_empty() {
         return Vec::new();
     }
@@ -337,5 +633,133 @@ mod tests {
             fixed,
             format!("# Notes\n\n- {A}\n- {B}\n\nEnd of notes here today.\n")
         );
+    }
+
+    fn facts_of(text: &str, format: Format) -> Vec<Arc<ParagraphFacts>> {
+        super::super::paragraphs::split(text, format)
+            .iter()
+            .map(|p| {
+                Arc::new(ParagraphFacts {
+                    fingerprint: super::super::fingerprint::Fingerprint::of(
+                        &text[p.span.start..p.span.end],
+                    ),
+                })
+            })
+            .collect()
+    }
+
+    fn configs() -> Vec<DuplicatesConfig> {
+        let mut out = vec![DuplicatesConfig::default()];
+        for (t, min, near_min) in [
+            (0.05, 1, 1),
+            (0.3, 2, 4),
+            (0.5, 6, 15),
+            (0.9, 3, 5),
+            (1.0, 1, 1),
+        ] {
+            out.push(DuplicatesConfig {
+                near_threshold: t,
+                min_words: min,
+                near_min_words: near_min,
+                ..DuplicatesConfig::default()
+            });
+        }
+        out.push(DuplicatesConfig {
+            near: false,
+            ..DuplicatesConfig::default()
+        });
+        out
+    }
+
+    #[test]
+    fn indexed_pairs_agree_with_the_reference_on_fixtures() {
+        let texts = [
+            include_str!("../../tests/fixtures/same-story-50.txt"),
+            include_str!("../../tests/fixtures/reworked.txt"),
+            include_str!("../../tests/fixtures/articles/budget-standoff.txt"),
+            include_str!("../../tests/fixtures/articles/cup-final.txt"),
+            include_str!("../../tests/fixtures/articles/flood-relief.txt"),
+            include_str!("../../tests/fixtures/articles/port-strike.txt"),
+        ];
+        let all = texts.join("\n\n");
+        for text in texts.iter().copied().chain([all.as_str()]) {
+            let facts = facts_of(text, Format::Plain);
+            let mut memo = PairMemo::new();
+            for config in configs() {
+                let want = pairs_reference(&facts, &config);
+                assert_eq!(pairs(&facts, &config), want);
+                // Twice: filling the memo, then answering from it.
+                assert_eq!(pairs_with(&facts, &config, &mut memo), want);
+                assert_eq!(pairs_with(&facts, &config, &mut memo), want);
+            }
+        }
+    }
+
+    #[test]
+    fn memo_follows_edits_and_stays_bounded() {
+        let base = include_str!("../../tests/fixtures/same-story-50.txt");
+        let mut memo = PairMemo::new();
+        let config = DuplicatesConfig::default();
+        let mut text = base.to_string();
+        for round in 0..40 {
+            // Rework one paragraph after another, append copies, then delete them again.
+            let at = text.len() * (round % 10 + 1) / 12;
+            let at = (at..text.len())
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap();
+            text.insert_str(at, if round % 2 == 0 { "new " } else { "x" });
+            if round % 5 == 0 {
+                let copy = text[..text.len() / 5].to_string();
+                text.push_str("\n\n");
+                text.push_str(&copy);
+            }
+            let facts = facts_of(&text, Format::Plain);
+            assert_eq!(
+                pairs_with(&facts, &config, &mut memo),
+                pairs_reference(&facts, &config),
+                "round {round}"
+            );
+        }
+        let facts = facts_of(base, Format::Plain);
+        for _ in 0..2 {
+            assert_eq!(
+                pairs_with(&facts, &config, &mut memo),
+                pairs_reference(&facts, &config)
+            );
+        }
+        assert!(memo.len() <= 2 * memo.used + 1024);
+    }
+
+    proptest::proptest! {
+        // Paragraphs drawn from a tiny vocabulary share many features: posting lists fill
+        // past the cap, and candidates tie on similarity.
+        #[test]
+        fn indexed_pairs_agree_with_the_reference(
+            paras in proptest::collection::vec(
+                proptest::collection::vec(0usize..12, 0..40), 1..150),
+            t in 0.05f32..1.0,
+        ) {
+            const VOCAB: [&str; 12] = ["the", "council", "voted", "on", "budget", "mayor",
+                "said", "a", "harbor", "stadium", "of", "rent"];
+            let text: String = paras
+                .iter()
+                .map(|p| p.iter().map(|&w| VOCAB[w]).collect::<Vec<_>>().join(" "))
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            let facts = facts_of(&text, Format::Plain);
+            let mut memo = PairMemo::new();
+            for mut config in configs() {
+                config.near_threshold = t;
+                let want = pairs_reference(&facts, &config);
+                proptest::prop_assert_eq!(&pairs(&facts, &config), &want);
+                proptest::prop_assert_eq!(&pairs_with(&facts, &config, &mut memo), &want);
+                // A later run over a shorter document, from the same memo.
+                let half = &facts[..facts.len() / 2];
+                proptest::prop_assert_eq!(
+                    pairs_with(half, &config, &mut memo),
+                    pairs_reference(half, &config)
+                );
+            }
+        }
     }
 }

@@ -50,8 +50,85 @@ fn is_final_punct(c: char) -> bool {
     )
 }
 
+/// ASCII bytes for which `char::is_whitespace` is true: tab, line feed, vertical tab, form
+/// feed, carriage return and space.
+const ASCII_SPACE: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0x09;
+    while b <= 0x0D {
+        t[b] = true;
+        b += 1;
+    }
+    t[0x20] = true;
+    t
+};
+
+/// `fold` then lower-casing, for ASCII bytes: only the backtick folds (to an apostrophe).
+const ASCII_FOLD: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).to_ascii_lowercase();
+        b += 1;
+    }
+    t[b'`' as usize] = b'\'';
+    t
+};
+
 /// The normalised form used for exact comparison.
 pub fn normalize(text: &str) -> String {
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
+    let mut space = false;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            // ASCII: `fold` changes only the backtick; `char::is_whitespace` is true for
+            // exactly the bytes in ASCII_SPACE; lower-casing is per byte.
+            if ASCII_SPACE[b as usize] {
+                space = !out.is_empty();
+                i += 1;
+                continue;
+            }
+            if space {
+                out.push(b' ');
+                space = false;
+            }
+            out.push(ASCII_FOLD[b as usize]);
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or_default();
+        i += c.len_utf8();
+        let Some(c) = fold(c) else { continue };
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(b' ');
+            space = false;
+        }
+        let mut buf = [0u8; 4];
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase() as u8);
+        } else {
+            for l in c.to_lowercase() {
+                out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
+    // Only whole characters were pushed.
+    let mut out = String::from_utf8(out).expect("normalize pushes whole UTF-8 characters");
+    let keep = out.trim_end_matches(is_final_punct).len();
+    out.truncate(keep);
+    out
+}
+
+/// The slower reference form of `normalize`, for the equivalence test.
+#[cfg(test)]
+fn normalize_reference(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars().filter_map(fold) {
@@ -81,6 +158,135 @@ const STOP: &[&str] = &[
     "them", "they", "this", "to", "was", "we", "were", "which", "who", "will", "with", "would",
 ];
 
+/// A word of at most eight bytes as one integer (little-endian, zero-padded). Words are
+/// runs of alphanumeric characters, so no word contains a zero byte and words of different
+/// lengths never pack alike.
+const fn pack(w: &[u8]) -> u64 {
+    let mut x = 0u64;
+    let mut i = 0;
+    while i < w.len() {
+        x |= (w[i] as u64) << (8 * i);
+        i += 1;
+    }
+    x
+}
+
+/// `STOP`, packed and sorted, for an integer binary search.
+const STOP_PACKED: [u64; STOP.len()] = {
+    let mut t = [0u64; STOP.len()];
+    let mut i = 0;
+    while i < STOP.len() {
+        t[i] = pack(STOP[i].as_bytes());
+        i += 1;
+    }
+    // Insertion sort (const context).
+    let mut i = 1;
+    while i < t.len() {
+        let mut j = i;
+        while j > 0 && t[j - 1] > t[j] {
+            let tmp = t[j];
+            t[j] = t[j - 1];
+            t[j - 1] = tmp;
+            j -= 1;
+        }
+        i += 1;
+    }
+    t
+};
+
+/// The longest stop word, in bytes (at most eight, for `pack`).
+const STOP_MAX: usize = {
+    let mut m = 0;
+    let mut i = 0;
+    while i < STOP.len() {
+        if STOP[i].len() > m {
+            m = STOP[i].len();
+        }
+        i += 1;
+    }
+    assert!(m <= 8);
+    m
+};
+
+/// Membership in `STOP` for a word (a word has no zero bytes).
+fn is_stop(w: &str) -> bool {
+    w.len() <= STOP_MAX && STOP_PACKED.binary_search(&pack(w.as_bytes())).is_ok()
+}
+
+/// Alphanumeric ASCII bytes.
+const ASCII_ALNUM: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
+/// Calls `f` with each maximal run of alphanumeric characters of `norm`, in order: the
+/// same words as `norm.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())`,
+/// without decoding ASCII.
+fn for_each_word(norm: &str, mut f: impl FnMut(&str)) {
+    let bytes = norm.as_bytes();
+    // Whether the character at `i` is alphanumeric, and its length.
+    let class = |i: usize| -> (bool, usize) {
+        let b = bytes[i];
+        if b < 0x80 {
+            (ASCII_ALNUM[b as usize], 1)
+        } else {
+            let c = norm[i..].chars().next().unwrap_or_default();
+            (c.is_alphanumeric(), c.len_utf8())
+        }
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let (alnum, len) = class(i);
+        if !alnum {
+            i += len;
+            continue;
+        }
+        let start = i;
+        i += len;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                if !ASCII_ALNUM[b as usize] {
+                    break;
+                }
+                i += 1;
+            } else {
+                let (alnum, len) = class(i);
+                if !alnum {
+                    break;
+                }
+                i += len;
+            }
+        }
+        f(&norm[start..i]);
+    }
+}
+
+/// Keeps the `SKETCH` smallest distinct values offered, sorted: the same as collecting
+/// all, sorting, deduplicating and truncating, without sorting them all.
+struct BottomK {
+    v: Vec<u64>,
+}
+
+impl BottomK {
+    fn offer(&mut self, h: u64) {
+        if self.v.len() == SKETCH && h >= self.v[SKETCH - 1] {
+            return;
+        }
+        if let Err(at) = self.v.binary_search(&h) {
+            if self.v.len() == SKETCH {
+                self.v.pop();
+            }
+            self.v.insert(at, h);
+        }
+    }
+}
+
 fn hash_word(w: &str) -> u64 {
     let mut h = FxHasher::default();
     w.hash(&mut h);
@@ -100,6 +306,45 @@ fn mix(a: u64, b: u64) -> u64 {
 impl Fingerprint {
     pub fn of(text: &str) -> Fingerprint {
         let norm = normalize(text);
+        let exact = hash_word(&norm);
+        let mut words = 0;
+        let mut bigrams = Vec::with_capacity(norm.len() / 5 + 1);
+        let mut sketch = BottomK {
+            v: Vec::with_capacity(SKETCH),
+        };
+        let mut prev: Option<(u64, bool)> = None;
+        let mut first = 0;
+        for_each_word(&norm, |w| {
+            let cur = (hash_word(w), is_stop(w));
+            words += 1;
+            if let Some(p) = prev {
+                let h = mix(p.0, cur.0);
+                bigrams.push(h);
+                if !(p.1 && cur.1) {
+                    sketch.offer(h);
+                }
+            } else {
+                first = cur.0;
+            }
+            prev = Some(cur);
+        });
+        if words == 1 {
+            bigrams.push(mix(first, 0));
+            sketch.offer(bigrams[0]);
+        }
+        bigrams.sort_unstable();
+        Fingerprint {
+            exact,
+            words,
+            bigrams,
+            sketch: sketch.v,
+        }
+    }
+
+    /// The straightforward form of `of`, for the equivalence test.
+    #[cfg(test)]
+    fn of_reference(text: &str) -> Fingerprint {
+        let norm = normalize_reference(text);
         let exact = hash_word(&norm);
         let words: Vec<&str> = norm
             .split(|c: char| !c.is_alphanumeric())
@@ -140,19 +385,97 @@ impl Fingerprint {
         if a.is_empty() || b.is_empty() {
             return 0.0;
         }
-        let (mut i, mut j, mut common) = (0, 0, 0usize);
-        while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    common += 1;
-                    i += 1;
-                    j += 1;
-                }
+        (2 * common_count(a, b)) as f32 / (a.len() + b.len()) as f32
+    }
+
+    /// The similarity if it can reach `floor` (which the length of the two multisets
+    /// decides before any comparison), else None. Exact: never None when
+    /// `similarity(other) >= floor`.
+    pub fn similarity_at_least(&self, other: &Fingerprint, floor: f32) -> Option<f32> {
+        let (a, b) = (&self.bigrams, &other.bigrams);
+        if a.is_empty() || b.is_empty() {
+            return (floor <= 0.0).then_some(0.0);
+        }
+        // Dice is at most 2·min/(|a|+|b|); the same float expression as the result, so the
+        // bound is never below the similarity it bounds.
+        let bound = (2 * a.len().min(b.len())) as f32 / (a.len() + b.len()) as f32;
+        if bound < floor {
+            return None;
+        }
+        let denom = (a.len() + b.len()) as f32;
+        let dice = |common: usize| (2 * common) as f32 / denom;
+        // The fewest common bigrams that reach `floor`, by the same float expression (the
+        // estimate is at most one off either way, and `dice` is monotonic).
+        let mut need = ((floor * denom / 2.0) as usize).saturating_sub(1);
+        while need > 0 && dice(need - 1) >= floor {
+            need -= 1;
+        }
+        while dice(need) < floor {
+            need += 1;
+        }
+        let common = common_count_at_least(a, b, need)?;
+        Some(dice(common))
+    }
+}
+
+/// `common_count(a, b)` if it is at least `need`; None as soon as the elements left cannot
+/// bring it there (checked every few steps, so most unrelated pairs stop early).
+fn common_count_at_least(a: &[u64], b: &[u64], need: usize) -> Option<usize> {
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        if common + (a.len() - i).min(b.len() - j) < need {
+            return None;
+        }
+        for _ in 0..8 {
+            if i >= a.len() || j >= b.len() {
+                break;
+            }
+            let (x, y) = (a[i], b[j]);
+            common += usize::from(x == y);
+            i += usize::from(x <= y);
+            j += usize::from(y <= x);
+        }
+    }
+    (common >= need).then_some(common)
+}
+
+/// Size of the multiset intersection of two sorted slices, branch-free in the loop.
+fn common_count(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        common += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    common
+}
+
+#[cfg(test)]
+fn common_count_reference(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
             }
         }
-        (2 * common) as f32 / (a.len() + b.len()) as f32
+    }
+    common
+}
+
+impl Fingerprint {
+    #[cfg(test)]
+    fn similarity_reference(&self, other: &Fingerprint) -> f32 {
+        let (a, b) = (&self.bigrams, &other.bigrams);
+        if a.is_empty() || b.is_empty() {
+            return 0.0;
+        }
+        (2 * common_count_reference(a, b)) as f32 / (a.len() + b.len()) as f32
     }
 }
 
@@ -183,5 +506,114 @@ mod tests {
         assert_eq!(a.similarity(&a), 1.0);
         let b = Fingerprint::of("Fans lined the streets as the parade passed the old cathedral.");
         assert!(a.similarity(&b) < 0.2);
+    }
+
+    #[test]
+    fn ascii_tables_agree_with_char_methods() {
+        for b in 0u8..128 {
+            let c = b as char;
+            assert_eq!(ASCII_SPACE[b as usize], c.is_whitespace(), "{b}");
+            let folded = fold(c).map(|c| c.to_ascii_lowercase());
+            assert_eq!(Some(ASCII_FOLD[b as usize] as char), folded, "{b}");
+        }
+    }
+
+    #[test]
+    fn stop_match_agrees_with_the_stop_list() {
+        for w in STOP {
+            assert!(is_stop(w), "{w}");
+        }
+        for w in [
+            "",
+            "ab",
+            "the ",
+            "The",
+            "thee",
+            "wills",
+            "x",
+            "whom",
+            "ours",
+            "saying",
+            "aboutabout",
+            "wouldn't",
+            "é",
+        ] {
+            assert_eq!(is_stop(w), STOP.binary_search(&w).is_ok(), "{w:?}");
+        }
+    }
+
+    /// Texts that exercise every branch: curly and odd quotes, dashes, invisible and
+    /// non-breaking characters, case that grows when lowered, digits, letters of other
+    /// scripts, punctuation runs, empty and one-word paragraphs.
+    const SAMPLES: &[&str] = &[
+        "",
+        "   ",
+        "Word",
+        "“It’s over” — the  Mayor\u{a0}said.",
+        "`Back`ticks and \u{b4}acute\u{b4}, \u{2032}prime\u{2033} \u{ab}guillemets\u{bb}...",
+        "Soft\u{ad}hyphen zero\u{200b}width\u{200d}joiner \u{feff}bom \u{2010}\u{2015}\u{2212} dashes",
+        "İstanbul ẞtraße ǅemal ΣΊΣΥΦΟΣ Ωμέγα — Zoë, José, Łukasz, Søren!!!",
+        "Line one\r\nline two\n\n\tTabbed\x0bvertical\x0cfeed end.)*_ ",
+        "Numbers 7-2, $4.5 million, 12,000 people, 3:15 p.m. on 2026-11-27",
+        "東京 の 会議 は 月曜日 に 開かれた 。 Он сказал: «нет».",
+        "a a a a a a a a a the the the of of",
+        "😀 Fans cheered. 🇺🇦 flags \u{2007}figure\u{202f}space",
+    ];
+
+    #[test]
+    fn fast_paths_agree_with_the_reference_forms() {
+        for text in SAMPLES {
+            assert_eq!(normalize(text), normalize_reference(text), "{text:?}");
+            let (a, b) = (Fingerprint::of(text), Fingerprint::of_reference(text));
+            assert_eq!(a, b, "{text:?}");
+        }
+        for x in SAMPLES {
+            for y in SAMPLES {
+                let (a, b) = (Fingerprint::of(x), Fingerprint::of(y));
+                let s = a.similarity(&b);
+                assert_eq!(s, a.similarity_reference(&b), "{x:?} {y:?}");
+                for floor in [0.0, 0.05, 0.3, 0.5, 0.65, 0.66, 0.9, 0.99, 1.0] {
+                    match a.similarity_at_least(&b, floor) {
+                        Some(got) => assert_eq!(got, s),
+                        None => assert!(s < floor, "{x:?} {y:?} {floor}"),
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_paths_agree_on_arbitrary_text(text in "(\\PC|[ \t\r\n“”‘’—\u{ad}\u{a0}`])*") {
+            proptest::prop_assert_eq!(normalize(&text), normalize_reference(&text));
+            proptest::prop_assert_eq!(Fingerprint::of(&text), Fingerprint::of_reference(&text));
+        }
+
+        #[test]
+        fn similarity_at_least_is_exact(
+            mut a in proptest::collection::vec(0u64..6, 0..70),
+            mut b in proptest::collection::vec(0u64..6, 0..70),
+            floor in 0.0f32..1.0,
+        ) {
+            a.sort_unstable();
+            b.sort_unstable();
+            let fa = Fingerprint { exact: 0, words: a.len(), bigrams: a, sketch: Vec::new() };
+            let fb = Fingerprint { exact: 0, words: b.len(), bigrams: b, sketch: Vec::new() };
+            let s = fa.similarity_reference(&fb);
+            match fa.similarity_at_least(&fb, floor) {
+                Some(got) => proptest::prop_assert_eq!(got, s),
+                None => proptest::prop_assert!(s < floor),
+            }
+            // Never None when the similarity reaches the floor.
+            proptest::prop_assert_eq!(fa.similarity_at_least(&fb, s), Some(s));
+        }
+
+        #[test]
+        fn common_count_agrees(mut a in proptest::collection::vec(0u64..8, 0..40),
+                               mut b in proptest::collection::vec(0u64..8, 0..40)) {
+            a.sort_unstable();
+            b.sort_unstable();
+            proptest::prop_assert_eq!(common_count(&a, &b), common_count_reference(&a, &b));
+        }
     }
 }

@@ -33,6 +33,20 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
+        let mut line_starts = Vec::with_capacity(bytes.len() / 64 + 1);
+        line_starts.push(0);
+        line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        LineIndex {
+            len: text.len(),
+            line_starts,
+            wide: wide_chars(bytes),
+        }
+    }
+
+    /// The straightforward form of `new`, for the equivalence tests.
+    #[cfg(test)]
+    fn new_reference(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut line_starts = vec![0];
         let mut i = 0;
         while let Some(rel) = memchr::memchr(b'\n', &bytes[i..]) {
@@ -54,6 +68,11 @@ impl LineIndex {
             line_starts,
             wide,
         }
+    }
+
+    #[cfg(test)]
+    fn parts(&self) -> (usize, &[usize], &[(usize, usize)]) {
+        (self.len, &self.line_starts, &self.wide)
     }
 
     pub fn len(&self) -> usize {
@@ -164,6 +183,52 @@ impl LineIndex {
     }
 }
 
+/// For each non-ASCII character of valid UTF-8: its offset and the running total of
+/// (UTF-8 length − UTF-16 length), which its lead byte decides: 2-byte characters are one
+/// UTF-16 unit (1 more byte than units), 3-byte ones one unit (2 more), 4-byte ones a
+/// surrogate pair (2 more). ASCII is skipped 32 or 8 bytes at a time.
+fn wide_chars(bytes: &[u8]) -> Vec<(usize, usize)> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut wide = Vec::new();
+    let mut total = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if i + 32 <= bytes.len() {
+            let word = |k: usize| {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(&bytes[i + k..i + k + 8]);
+                u64::from_le_bytes(w)
+            };
+            if (word(0) | word(8) | word(16) | word(24)) & HIGH == 0 {
+                i += 32;
+                continue;
+            }
+        }
+        if i + 8 <= bytes.len() {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(&bytes[i..i + 8]);
+            if u64::from_le_bytes(word) & HIGH == 0 {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        let len = match b {
+            0x00..=0x7F => {
+                i += 1;
+                continue;
+            }
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
+        total += if len == 2 { 1 } else { 2 };
+        wide.push((i, total));
+        i += len;
+    }
+    wide
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,6 +290,39 @@ mod tests {
                     assert_eq!(idx.offset(text, pos, enc), off, "{enc:?} at {off}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn fast_scan_agrees_with_the_reference() {
+        for text in [
+            "",
+            "plain ascii only\n",
+            "a😀b\n“é”",
+            "Zelensky’s 🇺🇦 aide\r\nsaid: «non»\rok\n\né\u{301}",
+            "12345678é12345678😀1234567\u{10FFFF}\u{80}\u{7FF}\u{800}\u{FFFF}\u{10000}",
+        ] {
+            let (a, b) = (LineIndex::new(text), LineIndex::new_reference(text));
+            assert_eq!(a.parts(), b.parts(), "{text:?}");
+        }
+        // Non-ASCII at every offset around the 8- and 32-byte blocks.
+        for k in 0..80 {
+            let text = format!(
+                "{}é{}😀\n{}“",
+                "a".repeat(k),
+                "b".repeat(k % 37),
+                "c".repeat(33)
+            );
+            let (a, b) = (LineIndex::new(&text), LineIndex::new_reference(&text));
+            assert_eq!(a.parts(), b.parts(), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_scan_agrees_on_arbitrary_text(text in "(\\PC|\n|\r|😀|é|“)*") {
+            let (a, b) = (LineIndex::new(&text), LineIndex::new_reference(&text));
+            proptest::prop_assert_eq!(a.parts(), b.parts());
         }
     }
 }

@@ -192,6 +192,9 @@ pub struct Analyzer {
     cache: FxHashMap<u64, Arc<ParagraphFacts>>,
     generation: u64,
     last_used: FxHashMap<u64, u64>,
+    /// Near-duplicate similarities from earlier runs: after an edit only pairs involving
+    /// changed paragraphs are compared again (same findings as `duplicates::find`).
+    pair_memo: duplicates::PairMemo,
 }
 
 impl Analyzer {
@@ -224,11 +227,12 @@ impl Analyzer {
         }
         let mut findings = Vec::new();
         if config.duplicates.enabled {
-            findings.extend(duplicates::find(
+            findings.extend(duplicates::find_with(
                 text,
                 &paragraphs,
                 &facts,
                 &config.duplicates,
+                &mut self.pair_memo,
             ));
         }
         let views: Vec<actors::ParaView> = paragraphs

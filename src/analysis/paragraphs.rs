@@ -69,29 +69,27 @@ struct Line {
 
 fn lines(text: &str) -> Vec<Line> {
     let bytes = text.as_bytes();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(bytes.len() / 48 + 1);
     let mut start = 0;
-    while start < bytes.len() {
-        match memchr::memchr(b'\n', &bytes[start..]) {
-            Some(rel) => {
-                let next = start + rel + 1;
-                let end = if rel > 0 && bytes[start + rel - 1] == b'\r' {
-                    start + rel - 1
-                } else {
-                    start + rel
-                };
-                out.push(Line { start, end, next });
-                start = next;
-            }
-            None => {
-                out.push(Line {
-                    start,
-                    end: bytes.len(),
-                    next: bytes.len(),
-                });
-                break;
-            }
-        }
+    for nl in memchr::memchr_iter(b'\n', bytes) {
+        let end = if nl > start && bytes[nl - 1] == b'\r' {
+            nl - 1
+        } else {
+            nl
+        };
+        out.push(Line {
+            start,
+            end,
+            next: nl + 1,
+        });
+        start = nl + 1;
+    }
+    if start < bytes.len() {
+        out.push(Line {
+            start,
+            end: bytes.len(),
+            next: bytes.len(),
+        });
     }
     out
 }
@@ -100,57 +98,63 @@ fn is_blank(s: &str) -> bool {
     s.bytes().all(|b| b == b' ' || b == b'\t') || s.trim().is_empty()
 }
 
-struct Group {
-    kind: BlockKind,
-    /// (content start, content end, line start, line next)
-    lines: Vec<(usize, usize, usize, usize)>,
-}
+/// (content start, content end, line start, line next)
+type GroupLine = (usize, usize, usize, usize);
 
 struct Builder<'a> {
     text: &'a str,
     per_line_plain: bool,
     out: Vec<Paragraph>,
-    group: Option<Group>,
+    /// The kind of the block being gathered, if any, and its lines (one buffer, reused).
+    group: Option<BlockKind>,
+    lines: Vec<GroupLine>,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    fn new(text: &'a str, per_line_plain: bool) -> Self {
+        Builder {
+            text,
+            per_line_plain,
+            out: Vec::new(),
+            group: None,
+            lines: Vec::new(),
+        }
+    }
+
     fn push_line(&mut self, kind: BlockKind, content: usize, line: Line) {
-        match &mut self.group {
-            Some(g) if g.kind == kind || kind == BlockKind::Paragraph => {
-                g.lines.push((content, line.end, line.start, line.next))
+        match self.group {
+            Some(g) if g == kind || kind == BlockKind::Paragraph => {
+                self.lines.push((content, line.end, line.start, line.next))
             }
-            _ => {
-                self.flush();
-                self.group = Some(Group {
-                    kind,
-                    lines: vec![(content, line.end, line.start, line.next)],
-                });
-            }
+            _ => self.start(kind, content, line),
         }
     }
 
     fn start(&mut self, kind: BlockKind, content: usize, line: Line) {
         self.flush();
-        self.group = Some(Group {
-            kind,
-            lines: vec![(content, line.end, line.start, line.next)],
-        });
+        self.group = Some(kind);
+        self.lines.push((content, line.end, line.start, line.next));
     }
 
     fn flush(&mut self) {
-        let Some(g) = self.group.take() else { return };
-        let total: usize = g.lines.iter().map(|l| l.1 - l.0).sum();
-        let unwrapped = g.lines.len() > 1 && total / g.lines.len() > UNWRAPPED_LINE;
-        if (self.per_line_plain || unwrapped) && g.kind == BlockKind::Paragraph {
-            for &l in &g.lines {
-                self.emit(g.kind, &[l]);
+        let Some(kind) = self.group.take() else {
+            return;
+        };
+        let lines = std::mem::take(&mut self.lines);
+        let total: usize = lines.iter().map(|l| l.1 - l.0).sum();
+        let unwrapped = lines.len() > 1 && total / lines.len() > UNWRAPPED_LINE;
+        if (self.per_line_plain || unwrapped) && kind == BlockKind::Paragraph {
+            for &l in &lines {
+                self.emit(kind, &[l]);
             }
         } else {
-            self.emit(g.kind, &g.lines);
+            self.emit(kind, &lines);
         }
+        self.lines = lines;
+        self.lines.clear();
     }
 
-    fn emit(&mut self, kind: BlockKind, lines: &[(usize, usize, usize, usize)]) {
+    fn emit(&mut self, kind: BlockKind, lines: &[GroupLine]) {
         let first = lines[0];
         let last = lines[lines.len() - 1];
         let raw = &self.text[first.0..last.1];
@@ -189,12 +193,7 @@ fn split_plain(text: &str, lines: &[Line]) -> Vec<Paragraph> {
         (Some(a), Some(b)) => content[a..=b].iter().any(|&c| !c),
         _ => false,
     };
-    let mut b = Builder {
-        text,
-        per_line_plain: !uses_blank_lines,
-        out: Vec::new(),
-        group: None,
-    };
+    let mut b = Builder::new(text, !uses_blank_lines);
     for (l, &has) in lines.iter().zip(&content) {
         if has {
             b.push_line(BlockKind::Paragraph, l.start, *l);
@@ -259,12 +258,7 @@ fn list_marker(t: &str) -> Option<usize> {
 }
 
 fn split_markdown(text: &str, lines: &[Line]) -> Vec<Paragraph> {
-    let mut b = Builder {
-        text,
-        per_line_plain: false,
-        out: Vec::new(),
-        group: None,
-    };
+    let mut b = Builder::new(text, false);
     let mut i = 0;
     // Front matter: YAML (---) or TOML (+++) at the very top.
     if let Some(first) = lines.first() {
@@ -333,16 +327,11 @@ fn split_markdown(text: &str, lines: &[Line]) -> Vec<Paragraph> {
                 continue;
             }
         }
-        if b.group
-            .as_ref()
-            .is_some_and(|g| g.kind == BlockKind::Paragraph)
-        {
+        if b.group == Some(BlockKind::Paragraph) {
             let u = t.trim_end();
             if !u.is_empty() && (u.bytes().all(|c| c == b'=') || u.bytes().all(|c| c == b'-')) {
                 // Setext underline: the paragraph above is a heading; the underline is not prose.
-                if let Some(g) = b.group.as_mut() {
-                    g.kind = BlockKind::Heading;
-                }
+                b.group = Some(BlockKind::Heading);
                 b.flush();
                 continue;
             }
@@ -367,10 +356,7 @@ fn split_markdown(text: &str, lines: &[Line]) -> Vec<Paragraph> {
                 end: l.end,
                 next: l.next,
             };
-            if b.group
-                .as_ref()
-                .is_some_and(|g| g.kind == BlockKind::BlockQuote)
-            {
+            if b.group == Some(BlockKind::BlockQuote) {
                 b.push_line(BlockKind::BlockQuote, start, line);
             } else {
                 b.start(BlockKind::BlockQuote, start, line);
@@ -392,6 +378,357 @@ fn split_markdown(text: &str, lines: &[Line]) -> Vec<Paragraph> {
     }
     b.flush();
     b.out
+}
+
+/// The splitter as it was before the allocation-free builder and the single `memchr_iter`
+/// line scan, kept to check that both give the same paragraphs.
+#[cfg(test)]
+#[allow(clippy::all)]
+mod reference {
+    use super::{BlockKind, Format, Paragraph, Span};
+
+    /// Average line length (bytes) above which a run of lines cannot be hard-wrapped prose.
+    const UNWRAPPED_LINE: usize = 200;
+
+    #[derive(Clone, Copy, Debug)]
+    struct Line {
+        start: usize,
+        /// End of content, before the line break.
+        end: usize,
+        /// After the line break.
+        next: usize,
+    }
+
+    fn lines(text: &str) -> Vec<Line> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut start = 0;
+        while start < bytes.len() {
+            match memchr::memchr(b'\n', &bytes[start..]) {
+                Some(rel) => {
+                    let next = start + rel + 1;
+                    let end = if rel > 0 && bytes[start + rel - 1] == b'\r' {
+                        start + rel - 1
+                    } else {
+                        start + rel
+                    };
+                    out.push(Line { start, end, next });
+                    start = next;
+                }
+                None => {
+                    out.push(Line {
+                        start,
+                        end: bytes.len(),
+                        next: bytes.len(),
+                    });
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    fn is_blank(s: &str) -> bool {
+        s.bytes().all(|b| b == b' ' || b == b'\t') || s.trim().is_empty()
+    }
+
+    struct Group {
+        kind: BlockKind,
+        /// (content start, content end, line start, line next)
+        lines: Vec<(usize, usize, usize, usize)>,
+    }
+
+    struct Builder<'a> {
+        text: &'a str,
+        per_line_plain: bool,
+        out: Vec<Paragraph>,
+        group: Option<Group>,
+    }
+
+    impl Builder<'_> {
+        fn push_line(&mut self, kind: BlockKind, content: usize, line: Line) {
+            match &mut self.group {
+                Some(g) if g.kind == kind || kind == BlockKind::Paragraph => {
+                    g.lines.push((content, line.end, line.start, line.next))
+                }
+                _ => {
+                    self.flush();
+                    self.group = Some(Group {
+                        kind,
+                        lines: vec![(content, line.end, line.start, line.next)],
+                    });
+                }
+            }
+        }
+
+        fn start(&mut self, kind: BlockKind, content: usize, line: Line) {
+            self.flush();
+            self.group = Some(Group {
+                kind,
+                lines: vec![(content, line.end, line.start, line.next)],
+            });
+        }
+
+        fn flush(&mut self) {
+            let Some(g) = self.group.take() else { return };
+            let total: usize = g.lines.iter().map(|l| l.1 - l.0).sum();
+            let unwrapped = g.lines.len() > 1 && total / g.lines.len() > UNWRAPPED_LINE;
+            if (self.per_line_plain || unwrapped) && g.kind == BlockKind::Paragraph {
+                for &l in &g.lines {
+                    self.emit(g.kind, &[l]);
+                }
+            } else {
+                self.emit(g.kind, &g.lines);
+            }
+        }
+
+        fn emit(&mut self, kind: BlockKind, lines: &[(usize, usize, usize, usize)]) {
+            let first = lines[0];
+            let last = lines[lines.len() - 1];
+            let raw = &self.text[first.0..last.1];
+            let lead = raw.len() - raw.trim_start().len();
+            let trail = raw.len() - raw.trim_end().len();
+            let span = Span::new(first.0 + lead, last.1 - trail);
+            if span.is_empty() {
+                return;
+            }
+            self.out.push(Paragraph {
+                span,
+                block: Span::new(first.2, last.3),
+                kind,
+            });
+        }
+    }
+
+    pub(super) fn split(text: &str, format: Format) -> Vec<Paragraph> {
+        let lines = lines(text);
+        match format {
+            Format::Plain => split_plain(text, &lines),
+            Format::Markdown => split_markdown(text, &lines),
+        }
+    }
+
+    fn split_plain(text: &str, lines: &[Line]) -> Vec<Paragraph> {
+        let content: Vec<bool> = lines
+            .iter()
+            .map(|l| !is_blank(&text[l.start..l.end]))
+            .collect();
+        // A blank line that separates two content lines means the author uses blank lines as
+        // paragraph breaks; otherwise every line is a paragraph.
+        let first = content.iter().position(|&c| c);
+        let last = content.iter().rposition(|&c| c);
+        let uses_blank_lines = match (first, last) {
+            (Some(a), Some(b)) => content[a..=b].iter().any(|&c| !c),
+            _ => false,
+        };
+        let mut b = Builder {
+            text,
+            per_line_plain: !uses_blank_lines,
+            out: Vec::new(),
+            group: None,
+        };
+        for (l, &has) in lines.iter().zip(&content) {
+            if has {
+                b.push_line(BlockKind::Paragraph, l.start, *l);
+            } else {
+                b.flush();
+            }
+        }
+        b.flush();
+        b.out
+    }
+
+    fn leading_spaces(s: &str) -> usize {
+        let mut n = 0;
+        for b in s.bytes() {
+            match b {
+                b' ' => n += 1,
+                b'\t' => n += 4,
+                _ => break,
+            }
+        }
+        n
+    }
+
+    /// Length of a fence opener (``` or ~~~, three or more) and its character.
+    fn fence(s: &str) -> Option<(u8, usize)> {
+        let t = s.trim_start();
+        if s.len() - t.len() > 3 {
+            return None;
+        }
+        let c = *t.as_bytes().first()?;
+        if c != b'`' && c != b'~' {
+            return None;
+        }
+        let n = t.bytes().take_while(|&b| b == c).count();
+        (n >= 3).then_some((c, n))
+    }
+
+    fn is_thematic_break(t: &str) -> bool {
+        let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+        t.len() >= 3
+            && (t.bytes().all(|b| b == b'-')
+                || t.bytes().all(|b| b == b'*')
+                || t.bytes().all(|b| b == b'_'))
+    }
+
+    /// Byte length of a list marker and the space after it, if the line starts a list item.
+    fn list_marker(t: &str) -> Option<usize> {
+        let b = t.as_bytes();
+        match b.first()? {
+            b'-' | b'*' | b'+' => {
+                (b.get(1).is_some_and(|c| *c == b' ' || *c == b'\t')).then_some(2)
+            }
+            b'0'..=b'9' => {
+                let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+                if digits > 9 {
+                    return None;
+                }
+                let punct = *b.get(digits)?;
+                let space = b.get(digits + 1).is_some_and(|c| *c == b' ' || *c == b'\t');
+                ((punct == b'.' || punct == b')') && space).then_some(digits + 2)
+            }
+            _ => None,
+        }
+    }
+
+    fn split_markdown(text: &str, lines: &[Line]) -> Vec<Paragraph> {
+        let mut b = Builder {
+            text,
+            per_line_plain: false,
+            out: Vec::new(),
+            group: None,
+        };
+        let mut i = 0;
+        // Front matter: YAML (---) or TOML (+++) at the very top.
+        if let Some(first) = lines.first() {
+            let t = text[first.start..first.end].trim_end();
+            if t == "---" || t == "+++" {
+                if let Some(close) = lines[1..]
+                    .iter()
+                    .position(|l| text[l.start..l.end].trim_end() == t)
+                {
+                    i = close + 2;
+                }
+            }
+        }
+        while i < lines.len() {
+            let l = lines[i];
+            let s = &text[l.start..l.end];
+            i += 1;
+            if is_blank(s) {
+                b.flush();
+                continue;
+            }
+            if let Some((c, n)) = fence(s) {
+                b.flush();
+                while i < lines.len() {
+                    let t = &text[lines[i].start..lines[i].end];
+                    i += 1;
+                    if fence(t).is_some_and(|(c2, n2)| c2 == c && n2 >= n)
+                        && t.trim().bytes().all(|x| x == c)
+                    {
+                        break;
+                    }
+                }
+                continue;
+            }
+            let indent = leading_spaces(s);
+            let t = s.trim_start();
+            let content = l.start + (s.len() - t.len());
+            if t.starts_with("<!--") {
+                b.flush();
+                let mut j = i - 1;
+                while j < lines.len() && !text[lines[j].start..lines[j].end].contains("-->") {
+                    j += 1;
+                }
+                i = j + 1;
+                continue;
+            }
+            if indent >= 4 && b.group.is_none() {
+                continue; // indented code
+            }
+            if t.starts_with('#') {
+                let hashes = t.bytes().take_while(|&c| c == b'#').count();
+                let rest = &t[hashes..];
+                if hashes <= 6
+                    && (rest.is_empty() || rest.starts_with(' ') || rest.starts_with('\t'))
+                {
+                    let body = rest.trim_end().trim_end_matches('#');
+                    let start = content + hashes;
+                    b.start(
+                        BlockKind::Heading,
+                        start,
+                        Line {
+                            start: l.start,
+                            end: start + body.len(),
+                            next: l.next,
+                        },
+                    );
+                    b.flush();
+                    continue;
+                }
+            }
+            if b.group
+                .as_ref()
+                .is_some_and(|g| g.kind == BlockKind::Paragraph)
+            {
+                let u = t.trim_end();
+                if !u.is_empty() && (u.bytes().all(|c| c == b'=') || u.bytes().all(|c| c == b'-')) {
+                    // Setext underline: the paragraph above is a heading; the underline is not prose.
+                    if let Some(g) = b.group.as_mut() {
+                        g.kind = BlockKind::Heading;
+                    }
+                    b.flush();
+                    continue;
+                }
+            }
+            if is_thematic_break(t) {
+                b.flush();
+                continue;
+            }
+            if t.starts_with('|') {
+                b.flush();
+                continue;
+            }
+            if let Some(rest) = t.strip_prefix('>') {
+                let inner = rest.strip_prefix(' ').unwrap_or(rest);
+                if is_blank(inner) {
+                    b.flush();
+                    continue;
+                }
+                let start = l.end - inner.len();
+                let line = Line {
+                    start: l.start,
+                    end: l.end,
+                    next: l.next,
+                };
+                if b.group
+                    .as_ref()
+                    .is_some_and(|g| g.kind == BlockKind::BlockQuote)
+                {
+                    b.push_line(BlockKind::BlockQuote, start, line);
+                } else {
+                    b.start(BlockKind::BlockQuote, start, line);
+                }
+                continue;
+            }
+            if let Some(m) = list_marker(t) {
+                b.start(BlockKind::ListItem, content + m, l);
+                continue;
+            }
+            if t.starts_with('[') && t.contains("]:") && !t.contains(' ') {
+                continue; // link reference definition
+            }
+            if b.group.is_none() {
+                b.start(BlockKind::Paragraph, content, l);
+            } else {
+                b.push_line(BlockKind::Paragraph, content, l);
+            }
+        }
+        b.flush();
+        b.out
+    }
 }
 
 #[cfg(test)]
@@ -472,5 +809,49 @@ mod tests {
     fn format_from_path() {
         assert_eq!(Format::from_path("a/B.MD"), Format::Markdown);
         assert_eq!(Format::from_path("draft.txt"), Format::Plain);
+    }
+
+    #[test]
+    fn same_paragraphs_as_the_reference_splitter() {
+        let samples = [
+            include_str!("../../tests/fixtures/same-story-50.txt"),
+            include_str!("../../tests/fixtures/reworked.txt"),
+            include_str!("../../tests/fixtures/articles/budget-standoff.txt"),
+            "---\ntitle: Draft\n---\n# Council votes\n\nThe council voted.\n\n```\ncode here\n```\n\n<!-- note\nto self -->\n    indented code\n\n- first item\n- second item\n  continues\n\n> quoted line\n> more\n\nSetext\n======\n\n| a | b |\n\n***\n",
+            "one\r\ntwo\r\n\r\nthree\rfour\n",
+            "",
+            "\n\n\n",
+        ];
+        for text in samples {
+            for f in [Format::Plain, Format::Markdown] {
+                assert_eq!(split(text, f), reference::split(text, f), "{text:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn same_paragraphs_as_the_reference_on_arbitrary_drafts(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "The mayor spoke.", "word", " ", "  ", "\t", "\n", "\n", "\r\n", "\r",
+                    "# ", "## Head ##", "- ", "* ", "1. ", "12) ", "> ", ">", "```", "~~~~",
+                    "<!--", "-->", "---", "+++", "===", "***", "| a |", "[x]: y", "    ",
+                    "“Quoted,” she said.", "😀", "é",
+                ]),
+                0..80,
+            ),
+            long in 0usize..3,
+        ) {
+            let mut text: String = parts.concat();
+            if long > 0 {
+                text.push_str(&"lengthy ".repeat(40 * long));
+                text.push('\n');
+                text.push_str(&"another ".repeat(40 * long));
+            }
+            for f in [Format::Plain, Format::Markdown] {
+                proptest::prop_assert_eq!(split(&text, f), reference::split(&text, f));
+            }
+        }
     }
 }

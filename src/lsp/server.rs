@@ -32,7 +32,8 @@ use crate::analysis::{Analysis, Analyzer, Code, Config, Format, LineIndex};
 pub struct Snapshot {
     pub version: i32,
     pub revision: u64,
-    pub text: Arc<str>,
+    /// `Arc<String>`, not `Arc<str>`: the rope's text moves in without a second copy.
+    pub text: Arc<String>,
     pub lines: LineIndex,
     pub analysis: Analysis,
 }
@@ -98,17 +99,21 @@ impl Backend {
                 let job = {
                     let st = state.lock().unwrap_or_else(|e| e.into_inner());
                     let Some(e) = st.docs.get(&uri) else { return };
+                    // A rope clone is O(1); the text is built outside the lock, so
+                    // edits arriving meanwhile do not wait for a copy of the document.
                     (
-                        e.doc.text(),
+                        e.doc.rope.clone(),
                         e.doc.version,
                         e.doc.format,
                         e.revision,
                         st.config.clone(),
                     )
                 };
-                let (text, version, format, revision, config) = job;
+                let (rope, version, format, revision, config) = job;
                 let mut moved = std::mem::take(&mut analyzer);
                 let result = tokio::task::spawn_blocking(move || {
+                    let text = rope.to_string();
+                    drop(rope);
                     let analysis = moved.analyze(&text, format, &config);
                     let lines = LineIndex::new(&text);
                     (moved, text, lines, analysis)
@@ -130,7 +135,7 @@ impl Backend {
                 let snapshot = Arc::new(Snapshot {
                     version,
                     revision,
-                    text: Arc::from(text),
+                    text: Arc::new(text),
                     lines,
                     analysis,
                 });

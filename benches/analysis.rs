@@ -1,0 +1,181 @@
+//! Throughput of each analysis pass and of the whole analysis, in words per second, on
+//! generated drafts of 10k, 100k and 1M words; and re-analysis after a one-character edit
+//! with the `Analyzer` (and its per-paragraph cache) reused, as the server does.
+//!
+//! `cargo bench --bench analysis` (criterion reports "elem/s": words per second).
+
+#[path = "support/gen.rs"]
+mod gen;
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Duration;
+
+use criterion::{
+    criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput,
+};
+
+use copydesk::analysis::{
+    self, duplicates, fingerprint, paragraphs, Analyzer, Config, Format, LineIndex, ParagraphFacts,
+};
+
+pub const SIZES: [(usize, &str); 3] = [(10_000, "10k"), (100_000, "100k"), (1_000_000, "1M")];
+
+struct Case {
+    label: &'static str,
+    draft: gen::Draft,
+    paragraphs: Vec<paragraphs::Paragraph>,
+    facts: Vec<Arc<ParagraphFacts>>,
+}
+
+fn cases() -> Vec<Case> {
+    SIZES
+        .iter()
+        .map(|&(words, label)| {
+            let draft = gen::draft(words, 1);
+            let paragraphs = paragraphs::split(&draft.text, Format::Plain);
+            let facts = paragraphs
+                .iter()
+                .map(|p| {
+                    Arc::new(ParagraphFacts {
+                        fingerprint: fingerprint::Fingerprint::of(
+                            &draft.text[p.span.start..p.span.end],
+                        ),
+                    })
+                })
+                .collect();
+            Case {
+                label,
+                draft,
+                paragraphs,
+                facts,
+            }
+        })
+        .collect()
+}
+
+/// Sampling suited to the input size: flat sampling and few samples for the big drafts, so
+/// the whole suite stays within a few minutes.
+fn tune(g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>, words: usize) {
+    if words >= 1_000_000 {
+        g.sampling_mode(SamplingMode::Flat)
+            .sample_size(10)
+            .measurement_time(Duration::from_secs(4));
+    } else {
+        g.sampling_mode(SamplingMode::Auto)
+            .sample_size(20)
+            .measurement_time(Duration::from_secs(2));
+    }
+    g.warm_up_time(Duration::from_millis(500));
+}
+
+fn passes(c: &mut Criterion) {
+    let cases = cases();
+    let config = Config::default();
+    for case in &cases {
+        let text = case.draft.text.as_str();
+        let words = case.draft.words;
+        let mut g = c.benchmark_group("pass");
+        g.throughput(Throughput::Elements(words as u64));
+        tune(&mut g, words);
+        g.bench_function(BenchmarkId::new("split", case.label), |b| {
+            b.iter(|| paragraphs::split(black_box(text), Format::Plain))
+        });
+        g.bench_function(BenchmarkId::new("cache_key", case.label), |b| {
+            b.iter(|| {
+                case.paragraphs
+                    .iter()
+                    .map(|p| fingerprint::content_key(&text[p.span.start..p.span.end]))
+                    .fold(0u64, |a, k| a ^ k)
+            })
+        });
+        g.bench_function(BenchmarkId::new("fingerprint", case.label), |b| {
+            b.iter(|| {
+                case.paragraphs
+                    .iter()
+                    .map(|p| fingerprint::Fingerprint::of(&text[p.span.start..p.span.end]).exact)
+                    .fold(0u64, |a, k| a ^ k)
+            })
+        });
+        g.bench_function(BenchmarkId::new("duplicates", case.label), |b| {
+            b.iter(|| {
+                duplicates::find(
+                    black_box(text),
+                    &case.paragraphs,
+                    &case.facts,
+                    &config.duplicates,
+                )
+            })
+        });
+        g.bench_function(BenchmarkId::new("line_index", case.label), |b| {
+            b.iter(|| LineIndex::new(black_box(text)))
+        });
+        g.bench_function(BenchmarkId::new("rope_to_string", case.label), |b| {
+            let rope = ropey::Rope::from_str(text);
+            b.iter(|| rope.to_string())
+        });
+        g.finish();
+
+        let mut g = c.benchmark_group("full");
+        g.throughput(Throughput::Elements(words as u64));
+        tune(&mut g, words);
+        // What `copydesk check` runs per file: a fresh analysis, every pass.
+        g.bench_function(BenchmarkId::new("analyze", case.label), |b| {
+            b.iter(|| analysis::analyze(black_box(text), Format::Plain, &config))
+        });
+        g.finish();
+    }
+}
+
+/// Byte offsets of word starts in `n` different paragraphs around the middle of the text:
+/// where the incremental benchmarks type.
+pub fn edit_sites(text: &str, n: usize) -> Vec<usize> {
+    let paras = paragraphs::split(text, Format::Plain);
+    let mid = paras.len() / 2;
+    let from = mid.saturating_sub(n / 2);
+    paras[from..(from + n).min(paras.len())]
+        .iter()
+        .map(|p| {
+            let body = &text[p.span.start..p.span.end];
+            p.span.start + body.find(' ').map_or(0, |k| k + 1)
+        })
+        .collect()
+}
+
+fn incremental(c: &mut Criterion) {
+    let config = Config::default();
+    let mut g = c.benchmark_group("incremental");
+    for &(words, label) in &SIZES {
+        let draft = gen::draft(words, 1);
+        g.throughput(Throughput::Elements(1));
+        tune(&mut g, words);
+        // Typing one character at a time: each edit inserts an "x" at one of 16 places in
+        // the middle of the draft, so every version of the text is new (no cache hit for
+        // the edited paragraph, as with a real keystroke) and every other paragraph is
+        // unchanged.
+        let mut text = draft.text.clone();
+        let mut sites = edit_sites(&text, 16);
+        let mut analyzer = Analyzer::new();
+        analyzer.analyze(&text, Format::Plain, &config);
+        let mut k = 0usize;
+        g.bench_function(BenchmarkId::new("one_char_edit", label), |b| {
+            b.iter_batched(
+                || {
+                    let i = k % sites.len();
+                    k += 1;
+                    text.insert(sites[i], 'x');
+                    for s in sites.iter_mut().skip(i + 1) {
+                        *s += 1;
+                    }
+                    text.clone()
+                },
+                |t| analyzer.analyze(&t, Format::Plain, &config),
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, passes, incremental);
+criterion_main!(benches);
