@@ -37,11 +37,9 @@ fn cases() -> Vec<Case> {
             let facts = paragraphs
                 .iter()
                 .map(|p| {
-                    Arc::new(ParagraphFacts {
-                        fingerprint: fingerprint::Fingerprint::of(
-                            &draft.text[p.span.start..p.span.end],
-                        ),
-                    })
+                    Arc::new(ParagraphFacts::compute(
+                        &draft.text[p.span.start..p.span.end],
+                    ))
                 })
                 .collect();
             Case {

@@ -638,13 +638,7 @@ mod tests {
     fn facts_of(text: &str, format: Format) -> Vec<Arc<ParagraphFacts>> {
         super::super::paragraphs::split(text, format)
             .iter()
-            .map(|p| {
-                Arc::new(ParagraphFacts {
-                    fingerprint: super::super::fingerprint::Fingerprint::of(
-                        &text[p.span.start..p.span.end],
-                    ),
-                })
-            })
+            .map(|p| Arc::new(ParagraphFacts::compute(&text[p.span.start..p.span.end])))
             .collect()
     }
 

@@ -170,7 +170,8 @@ pub struct ParagraphFacts {
 }
 
 impl ParagraphFacts {
-    fn compute(text: &str) -> Self {
+    /// Everything about one paragraph that depends on its text alone.
+    pub fn compute(text: &str) -> Self {
         let toks = tokens::tokenize(text);
         let quotes = quotes::scan(text);
         let headline = tokens::is_headline(text, &toks);
