@@ -30,7 +30,26 @@ where
     }
 }
 
+/// glibc gives each thread that allocates its own malloc arena and keeps freed memory
+/// there; analyses run on tokio's blocking threads, so a long session would hold one
+/// document-sized set of buffers per thread. Two arenas keep the peak near one analysis.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn limit_malloc_arenas() {
+    extern "C" {
+        fn mallopt(param: i32, value: i32) -> i32;
+    }
+    const M_ARENA_MAX: i32 = -8;
+    // SAFETY: mallopt only tunes the allocator and is called before any threads start.
+    unsafe {
+        mallopt(M_ARENA_MAX, 2);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_malloc_arenas() {}
+
 pub fn run_stdio() -> i32 {
+    limit_malloc_arenas();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
