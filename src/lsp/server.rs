@@ -103,13 +103,26 @@ impl Backend {
                 let (text, version, format, revision, config) = job;
                 let mut moved = std::mem::take(&mut analyzer);
                 let result = tokio::task::spawn_blocking(move || {
-                    let analysis = moved.analyze(&text, format, &config);
+                    // A panic in the analysis is contained: see guard.rs.
+                    let analysis = super::guard::analyze(&mut moved, &text, format, &config);
                     let lines = LineIndex::new(&text);
                     (moved, text, lines, analysis)
                 })
                 .await;
                 let (back, text, lines, analysis) = match result {
-                    Ok(r) => r,
+                    Ok((back, text, lines, Ok(analysis))) => (back, text, lines, analysis),
+                    Ok((back, text, lines, Err(panic))) => {
+                        client
+                            .log_message(
+                                MessageType::ERROR,
+                                format!(
+                                    "copydesk: analysis of {} failed (no diagnostics for this version; the server keeps running): {panic}",
+                                    uri.as_str()
+                                ),
+                            )
+                            .await;
+                        (back, text, lines, Analysis::default())
+                    }
                     Err(err) => {
                         client
                             .log_message(
