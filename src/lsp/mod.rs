@@ -4,6 +4,7 @@ pub mod convert;
 pub mod document;
 pub mod framing;
 pub mod guard;
+pub mod limits;
 pub mod server;
 
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -85,6 +85,7 @@ impl Backend {
         let document_changes = self.document_changes.load(Ordering::Relaxed);
         tokio::spawn(async move {
             let mut analyzer = Analyzer::new();
+            let mut capped = false;
             loop {
                 if wake.changed().await.is_err() {
                     return; // document closed
@@ -134,6 +135,17 @@ impl Backend {
                     }
                 };
                 analyzer = back;
+                // Degrade instead of flooding the editor: see limits.rs.
+                let mut analysis = analysis;
+                match super::limits::cap(&mut analysis) {
+                    Some(total) if !capped => {
+                        capped = true;
+                        let notice = super::limits::notice(uri.as_str(), total);
+                        client.log_message(MessageType::WARNING, notice).await;
+                    }
+                    Some(_) => {}
+                    None => capped = false,
+                }
                 let snapshot = Arc::new(Snapshot {
                     version,
                     revision,
