@@ -759,3 +759,187 @@ mod huge_input_limits {
         assert_eq!(c.shutdown_and_exit(), 0);
     }
 }
+
+mod cli_inputs {
+    //! Gaps left by tests/cli.rs: unreadable files and directories, links that go nowhere,
+    //! FIFOs, bad bytes on standard input, a directory without drafts next to a good file.
+
+    use super::*;
+    use std::io::Write;
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Output, Stdio};
+
+    fn tmpdir(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("copydesk-robust-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    /// Runs `copydesk check`, failing the test if it does not finish in 20 s.
+    fn check(args: &[&Path], stdin: &[u8]) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+            .args(["check", "--format", "json"])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        let _ = input.write_all(stdin);
+        drop(input);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while child.try_wait().unwrap().is_none() {
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("copydesk check {args:?} hung");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        child.wait_with_output().unwrap()
+    }
+
+    fn files(o: &Output) -> Vec<String> {
+        let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    fn stderr(o: &Output) -> String {
+        String::from_utf8_lossy(&o.stderr).to_string()
+    }
+
+    fn good(dir: &Path) -> PathBuf {
+        let p = dir.join("good.txt");
+        std::fs::write(&p, format!("{LEDE}\n\n{LEDE}\n")).unwrap();
+        p
+    }
+
+    /// chmod 000 makes a file unreadable unless we are root (as in CI containers).
+    fn unreadable(path: &Path) -> bool {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o000)).unwrap();
+        std::fs::read_dir(path).is_err() && std::fs::read(path).is_err()
+    }
+
+    #[test]
+    fn links_that_go_nowhere_are_named_and_the_rest_still_checked() {
+        let d = tmpdir("links");
+        let good = good(&d);
+        std::os::unix::fs::symlink("loop.md", d.join("loop.md")).unwrap();
+        std::os::unix::fs::symlink("nowhere.txt", d.join("gone.txt")).unwrap();
+        // Walked: both links are reported, the good file is checked.
+        let o = check(&[&d], b"");
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("{}: ", d.join("loop.md").display())),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!(
+                "{}: no such file or directory",
+                d.join("gone.txt").display()
+            )),
+            "{err}"
+        );
+        assert_eq!(files(&o), [good.to_str().unwrap()]);
+        // Named on the command line: the same.
+        let o = check(&[&d.join("loop.md"), &good], b"");
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("loop.md: "), "{}", stderr(&o));
+        assert_eq!(files(&o).len(), 1);
+    }
+
+    #[test]
+    fn unreadable_file_and_directory_are_named_and_the_walk_goes_on() {
+        let d = tmpdir("unreadable");
+        let good = good(&d);
+        let secret = d.join("secret.txt");
+        std::fs::write(&secret, LEDE).unwrap();
+        let locked = d.join("a-locked");
+        std::fs::create_dir_all(&locked).unwrap();
+        std::fs::write(locked.join("inside.md"), LEDE).unwrap();
+        if !(unreadable(&secret) && unreadable(&locked)) {
+            eprintln!("skipped: running with privileges that ignore chmod 000 (root)");
+            return;
+        }
+        let o = check(&[&d], b"");
+        assert_eq!(o.status.code(), Some(2));
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("{}: permission denied", secret.display())),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!("{}: permission denied", locked.display())),
+            "{err}"
+        );
+        assert_eq!(files(&o), [good.to_str().unwrap()], "the walk went on");
+    }
+
+    #[test]
+    fn a_fifo_named_like_a_draft_is_skipped_not_waited_on() {
+        let d = tmpdir("fifo");
+        let good = good(&d);
+        let made = Command::new("mkfifo")
+            .arg(d.join("pipe.txt"))
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            eprintln!("skipped: mkfifo is not available");
+            return;
+        }
+        let o = check(&[&d], b"");
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert_eq!(files(&o), [good.to_str().unwrap()]);
+    }
+
+    #[test]
+    fn a_directory_without_drafts_next_to_a_good_file() {
+        let d = tmpdir("nodrafts-mixed");
+        let good = good(&d);
+        let empty = d.join("images");
+        std::fs::create_dir_all(&empty).unwrap();
+        std::fs::write(empty.join("photo.jpg"), b"\xff\xd8\xff").unwrap();
+        let o = check(&[&empty, &good], b"");
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            stderr(&o).contains(&format!("{}: no drafts", empty.display())),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(files(&o), [good.to_str().unwrap()]);
+    }
+
+    #[test]
+    fn bad_bytes_on_standard_input_are_named() {
+        let dash = Path::new("-");
+        let o = check(&[dash], b"caf\xc3\xa9 ok, then \xff bad");
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            stderr(&o).contains("<stdin>: invalid UTF-8 at byte 15"),
+            "{}",
+            stderr(&o)
+        );
+        let o = check(&[dash], b"GIF89a\x00\x00");
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            stderr(&o).contains("<stdin>: binary file"),
+            "{}",
+            stderr(&o)
+        );
+        // Empty standard input next to a good file: named, and the file is still checked.
+        let d = tmpdir("stdin-mixed");
+        let good = good(&d);
+        let o = check(&[dash, &good], b"");
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("<stdin>: nothing on standard input"));
+        assert_eq!(files(&o), [good.to_str().unwrap()]);
+    }
+}
