@@ -11,6 +11,9 @@ fn pairs(text: &str) -> (Pairs, Pairs) {
     let mut exact = Vec::new();
     let mut near = Vec::new();
     for f in &a.findings {
+        if f.related.is_empty() {
+            continue;
+        }
         let pair = (
             a.paragraph_at(f.span.start).unwrap(),
             a.paragraph_at(f.related[0].span.start).unwrap(),
@@ -18,6 +21,7 @@ fn pairs(text: &str) -> (Pairs, Pairs) {
         match f.code {
             Code::DuplicateParagraph => exact.push(pair),
             Code::NearDuplicateParagraph => near.push(pair),
+            _ => {}
         }
     }
     (exact, near)
@@ -50,7 +54,12 @@ fn fifty_distinct_paragraphs_of_one_story_are_silent() {
     let text = include_str!("fixtures/same-story-50.txt");
     let a = analyze(text, Format::Plain, &Config::default());
     assert_eq!(a.paragraphs.len(), 50);
-    assert!(a.findings.is_empty(), "{:#?}", a.findings);
+    let dups: Vec<_> = a
+        .findings
+        .iter()
+        .filter(|f| f.code.as_str().contains("duplicate"))
+        .collect();
+    assert!(dups.is_empty(), "{dups:#?}");
 }
 
 #[test]

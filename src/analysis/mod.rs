@@ -4,18 +4,30 @@
 //! analysed text, end exclusive. The protocol layer (`crate::lsp`) and the CLI
 //! (`crate::cli`) convert them for their audiences.
 
+pub mod actors;
+pub mod attribution;
 pub mod config;
 pub mod duplicates;
 pub mod fingerprint;
+pub mod hover;
+pub mod lexicon;
 pub mod line_index;
+pub mod mentions;
 pub mod paragraphs;
+pub mod quotes;
+pub mod tokens;
+pub mod unattributed_quotes;
+pub mod unbalanced_quotes;
 
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
+pub use actors::{Actor, ActorMention};
+pub use attribution::Quote;
 pub use config::Config;
 pub use line_index::{LineCol, LineIndex};
+pub use mentions::{ActorKind, Via};
 pub use paragraphs::{BlockKind, Format, Paragraph};
 
 /// A half-open byte range into the analysed text.
@@ -68,6 +80,8 @@ impl Severity {
 pub enum Code {
     DuplicateParagraph,
     NearDuplicateParagraph,
+    UnattributedQuote,
+    UnbalancedQuote,
 }
 
 impl Code {
@@ -75,6 +89,8 @@ impl Code {
         match self {
             Code::DuplicateParagraph => "duplicate-paragraph",
             Code::NearDuplicateParagraph => "near-duplicate-paragraph",
+            Code::UnattributedQuote => "unattributed-quote",
+            Code::UnbalancedQuote => "unbalanced-quote",
         }
     }
 }
@@ -113,9 +129,27 @@ pub struct Finding {
 pub struct Analysis {
     pub paragraphs: Vec<Paragraph>,
     pub findings: Vec<Finding>,
+    pub actors: Vec<Actor>,
+    pub quotes: Vec<Quote>,
 }
 
 impl Analysis {
+    /// The actor mention covering `offset`: (actor index, mention index).
+    pub fn mention_at(&self, offset: usize) -> Option<(usize, usize)> {
+        self.actors.iter().enumerate().find_map(|(ai, a)| {
+            a.mentions
+                .iter()
+                .position(|m| m.span.start <= offset && offset <= m.span.end)
+                .map(|mi| (ai, mi))
+        })
+    }
+
+    pub fn quote_at(&self, offset: usize) -> Option<&Quote> {
+        self.quotes
+            .iter()
+            .find(|q| q.span.start <= offset && offset < q.span.end)
+    }
+
     /// Index of the paragraph containing `offset`, if any.
     pub fn paragraph_at(&self, offset: usize) -> Option<usize> {
         let i = self.paragraphs.partition_point(|p| p.block.end <= offset);
@@ -128,12 +162,24 @@ impl Analysis {
 #[derive(Debug)]
 pub struct ParagraphFacts {
     pub fingerprint: fingerprint::Fingerprint,
+    pub tokens: Vec<tokens::Token>,
+    pub quotes: Vec<quotes::QuoteMarks>,
+    pub headline: bool,
+    pub mentions: mentions::Mentions,
 }
 
 impl ParagraphFacts {
     fn compute(text: &str) -> Self {
+        let toks = tokens::tokenize(text);
+        let quotes = quotes::scan(text);
+        let headline = tokens::is_headline(text, &toks);
+        let mentions = mentions::extract(text, &toks, &quotes, headline);
         ParagraphFacts {
             fingerprint: fingerprint::Fingerprint::of(text),
+            tokens: toks,
+            quotes,
+            headline,
+            mentions,
         }
     }
 }
@@ -184,10 +230,57 @@ impl Analyzer {
                 &config.duplicates,
             ));
         }
+        let views: Vec<actors::ParaView> = paragraphs
+            .iter()
+            .zip(&facts)
+            .map(|(p, f)| actors::ParaView {
+                start: p.span.start,
+                text: &text[p.span.start..p.span.end],
+                tokens: &f.tokens,
+                mentions: &f.mentions,
+            })
+            .collect();
+        let mut linked = actors::link(&views);
+        // Cities and regions do not speak; countries and organisations may.
+        let speakers: Vec<Vec<(usize, usize, usize)>> = linked
+            .resolved
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .copied()
+                    .filter(|&(_, _, i)| {
+                        let a = &linked.actors[i];
+                        a.kind != ActorKind::Place || a.subtype.as_deref() == Some("country")
+                    })
+                    .collect()
+            })
+            .collect();
+        let para_quotes: Vec<attribution::ParaQuotes> = views
+            .iter()
+            .zip(&facts)
+            .zip(&speakers)
+            .map(|((v, f), r)| attribution::ParaQuotes {
+                start: v.start,
+                text: v.text,
+                tokens: &f.tokens,
+                quotes: &f.quotes,
+                resolved: r,
+            })
+            .collect();
+        let quotes = attribution::attribute(&para_quotes, &linked.actors);
+        actors::rebind_quoted_pronouns(&mut linked.actors, &quotes, text);
+        if config.quotes.unattributed {
+            findings.extend(unattributed_quotes::find(&quotes));
+        }
+        if config.quotes.unbalanced {
+            findings.extend(unbalanced_quotes::find(text, &quotes));
+        }
         findings.sort_by_key(|f| (f.span.start, f.code));
         Analysis {
             paragraphs,
             findings,
+            actors: linked.actors,
+            quotes,
         }
     }
 }

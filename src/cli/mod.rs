@@ -183,12 +183,53 @@ pub fn file_json(path: &str, text: &str, a: &Analysis) -> Value {
             })
         })
         .collect();
+    let actors: Vec<Value> = a
+        .actors
+        .iter()
+        .map(|x| {
+            json!({
+                "id": x.id,
+                "name": x.name,
+                "kind": x.kind.as_str(),
+                "subtype": x.subtype,
+                "roles": x.roles,
+                "affiliation": x.affiliation,
+                "mentions": x.mentions.iter().map(|m| json!({
+                    "span": span_json(m.span),
+                    "text": &text[m.span.start..m.span.end],
+                    "via": m.via.as_str(),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let quote = |q: &analysis::Quote| {
+        json!({
+            "span": span_json(q.span),
+            "text": &text[q.inner.start..q.inner.end],
+            "speaker": q.speaker.map(|i| a.actors[i].id.clone()),
+            "speaker_span": q.speaker_span.map(span_json),
+            "speaker_text": q.speaker_text,
+            "cue": q.cue,
+            "addressee": q.addressee,
+            "time": q.time,
+            "partial": q.partial,
+            "words": q.words,
+        })
+    };
+    let quotes: Vec<Value> = a.quotes.iter().filter(|q| !q.scare).map(quote).collect();
+    let scare: Vec<Value> = a
+        .quotes
+        .iter()
+        .filter(|q| q.scare)
+        .map(|q| json!({"span": span_json(q.span), "text": &text[q.inner.start..q.inner.end]}))
+        .collect();
     json!({
         "path": path,
         "paragraphs": paragraphs,
         "diagnostics": diagnostics,
-        "actors": [],
-        "quotes": [],
+        "actors": actors,
+        "quotes": quotes,
+        "scare_quotes": scare,
     })
 }
 

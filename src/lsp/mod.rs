@@ -2,6 +2,7 @@
 
 pub mod convert;
 pub mod document;
+pub mod features;
 pub mod framing;
 pub mod guard;
 pub mod limits;

@@ -23,6 +23,7 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert::Ctx;
 use super::document::Document;
+use super::features;
 use crate::analysis::line_index::Encoding;
 use crate::analysis::{Analysis, Analyzer, Code, Config, Format, LineIndex};
 
@@ -53,6 +54,7 @@ pub struct Backend {
     state: Arc<Mutex<State>>,
     encoding: Mutex<Encoding>,
     document_changes: AtomicBool,
+    lens_refresh: AtomicBool,
     pub shutdown_requested: Arc<AtomicBool>,
 }
 
@@ -65,6 +67,7 @@ impl Backend {
             state: Arc::new(Mutex::new(State::default())),
             encoding: Mutex::new(Encoding::Utf16),
             document_changes: AtomicBool::new(false),
+            lens_refresh: AtomicBool::new(false),
             shutdown_requested,
         }
     }
@@ -83,6 +86,7 @@ impl Backend {
         let client = self.client.clone();
         let enc = self.encoding();
         let document_changes = self.document_changes.load(Ordering::Relaxed);
+        let lens_refresh = self.lens_refresh.load(Ordering::Relaxed);
         tokio::spawn(async move {
             let mut analyzer = Analyzer::new();
             let mut capped = false;
@@ -178,6 +182,13 @@ impl Backend {
                 client
                     .publish_diagnostics(uri.clone(), diagnostics, Some(version))
                     .await;
+                if lens_refresh {
+                    // The reply is the client's business; never hold the worker on it.
+                    let c = client.clone();
+                    tokio::spawn(async move {
+                        let _ = c.code_lens_refresh().await;
+                    });
+                }
             }
         });
     }
@@ -237,6 +248,13 @@ impl LanguageServer for Backend {
             .and_then(|w| w.document_changes)
             .unwrap_or(false);
         self.document_changes.store(doc_changes, Ordering::Relaxed);
+        let lens_refresh = caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.code_lens.as_ref())
+            .and_then(|c| c.refresh_support)
+            .unwrap_or(false);
+        self.lens_refresh.store(lens_refresh, Ordering::Relaxed);
         if let Some(opts) = &params.initialization_options {
             self.state().config = Arc::new(Config::from_json(opts));
         }
@@ -258,6 +276,21 @@ impl LanguageServer for Backend {
                         ..Default::default()
                     },
                 )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![features::QUOTES_BY_SPEAKER.to_string()],
+                    ..Default::default()
+                }),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![
@@ -374,5 +407,120 @@ impl LanguageServer for Backend {
             }
         }
         Ok(Some(actions))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let p = params.text_document_position_params;
+        let Some(snap) = self.snapshot(&p.text_document.uri).await else {
+            return Ok(None);
+        };
+        Ok(features::hover(
+            &snap,
+            &self.ctx(&p.text_document.uri, &snap),
+            p.position,
+        ))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        let Some(snap) = self.snapshot(&p.text_document.uri).await else {
+            return Ok(None);
+        };
+        Ok(features::definition(
+            &snap,
+            &self.ctx(&p.text_document.uri, &snap),
+            p.position,
+        ))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let Some(snap) = self.snapshot(&p.text_document.uri).await else {
+            return Ok(None);
+        };
+        let ctx = self.ctx(&p.text_document.uri, &snap);
+        Ok(features::references(
+            &snap,
+            &ctx,
+            p.position,
+            params.context.include_declaration,
+        ))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let uri = &params.text_document.uri;
+        let Some(snap) = self.snapshot(uri).await else {
+            return Ok(None);
+        };
+        Ok(Some(DocumentSymbolResponse::Nested(features::symbols(
+            &snap,
+            &self.ctx(uri, &snap),
+        ))))
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let uri = &params.text_document.uri;
+        let Some(snap) = self.snapshot(uri).await else {
+            return Ok(None);
+        };
+        let ctx = self.ctx(uri, &snap);
+        Ok(features::rename_target(&snap, &ctx, params.position)
+            .map(|(_, span)| PrepareRenameResponse::Range(ctx.range(span))))
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let p = params.text_document_position;
+        let Some(snap) = self.snapshot(&p.text_document.uri).await else {
+            return Ok(None);
+        };
+        let ctx = self.ctx(&p.text_document.uri, &snap);
+        Ok(features::rename(&snap, &ctx, p.position, &params.new_name))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let uri = &params.text_document.uri;
+        let Some(snap) = self.snapshot(uri).await else {
+            return Ok(None);
+        };
+        Ok(Some(features::code_lenses(&snap, &self.ctx(uri, &snap))))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        if params.command != features::QUOTES_BY_SPEAKER {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+                "unknown command {}",
+                params.command
+            )));
+        }
+        let uri = params
+            .arguments
+            .first()
+            .and_then(|v| serde_json::from_value::<Uri>(v.clone()).ok());
+        let pos = params
+            .arguments
+            .get(1)
+            .and_then(|v| serde_json::from_value::<Position>(v.clone()).ok());
+        let (Some(uri), Some(pos)) = (uri, pos) else {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+                "expected [uri, position]",
+            ));
+        };
+        let Some(snap) = self.snapshot(&uri).await else {
+            return Ok(Some(serde_json::json!([])));
+        };
+        Ok(Some(features::quotes_by_speaker(
+            &snap,
+            &self.ctx(&uri, &snap),
+            pos,
+        )))
     }
 }

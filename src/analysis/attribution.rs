@@ -1,0 +1,616 @@
+//! Who said each quote: a sieve of attribution rules, most reliable first.
+//!
+//! 1. trailing cue after the closing mark (`…,” Hegseth said` / `said Hegseth` /
+//!    `he told the Guardian`), shared by quotes joined by "and" before one cue;
+//! 2. leading cue before the opening mark in the same sentence (`Hegseth said: “…”`,
+//!    `adding that … “…”`, `a summary that Trump posted …, he and Putin “…”`);
+//! 3. a split quote (`“…,” she said. “…”`) continues the paragraph's previous speaker;
+//! 4. `according to X`;
+//! 5. nominal cues (`in a statement`, `in a post on X`) with the sentence's subject;
+//! 6. conversation: a quote paragraph with no cue continues the previous paragraph's
+//!    speaker; a quote continued over paragraphs takes the speaker of its last part.
+
+use super::lexicon::Lexicon;
+use super::mentions::ActorKind;
+use super::quotes::QuoteMarks;
+use super::tokens::{Kind, Token};
+use super::{Actor, Span};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quote {
+    /// From the opening mark to after the closing mark (or the paragraph's end).
+    pub span: Span,
+    /// The words inside the marks.
+    pub inner: Span,
+    pub paragraph: usize,
+    pub speaker: Option<usize>,
+    /// The mention that names the speaker in the attribution (a pronoun's own span).
+    pub speaker_span: Option<Span>,
+    /// A speaker who is not an actor ("the official", "a spokesman").
+    pub speaker_text: Option<String>,
+    pub cue: Option<String>,
+    pub addressee: Option<String>,
+    pub time: Option<String>,
+    pub partial: bool,
+    pub words: usize,
+    /// A short label in quotes that nobody says ("temporary" camps).
+    pub scare: bool,
+    pub closed: bool,
+    /// Runs on into the next paragraph.
+    pub continues: bool,
+}
+
+pub struct ParaQuotes<'a> {
+    pub start: usize,
+    pub text: &'a str,
+    pub tokens: &'a [Token],
+    pub quotes: &'a [QuoteMarks],
+    /// (first token, last token, actor) of resolved mentions, in order.
+    pub resolved: &'a [(usize, usize, usize)],
+}
+
+#[derive(Clone, Debug, Default)]
+struct Attribution {
+    speaker: Option<usize>,
+    speaker_tokens: Option<(usize, usize)>,
+    speaker_text: Option<String>,
+    cue: Option<String>,
+    cue_token: Option<usize>,
+}
+
+impl Attribution {
+    fn found(&self) -> bool {
+        self.speaker.is_some() || self.speaker_text.is_some()
+    }
+}
+
+const SUBJECT_DETERMINERS: &[&str] = &[
+    "the", "a", "an", "one", "another", "his", "her", "their", "its",
+];
+
+struct P<'a> {
+    v: &'a ParaQuotes<'a>,
+    lex: &'static Lexicon,
+}
+
+impl P<'_> {
+    fn word(&self, i: usize) -> Option<&str> {
+        let t = self.v.tokens.get(i)?;
+        matches!(t.kind, Kind::Word | Kind::Number).then(|| t.text(self.v.text))
+    }
+    fn text(&self, i: usize) -> &str {
+        self.v.tokens[i].text(self.v.text)
+    }
+    fn is_verb(&self, i: usize) -> bool {
+        let Some(w) = self.word(i) else { return false };
+        if !w.chars().all(char::is_lowercase) {
+            return false;
+        }
+        let Some(lemma) = self.lex.speech_lemma(w) else {
+            return false;
+        };
+        if lemma == "according" {
+            return false;
+        }
+        // "a call", "the post", "the union’s demands": a determiner makes it a noun.
+        !(i > 0
+            && (self.v.tokens[i - 1].kind == Kind::Possessive
+                || self.word(i - 1).is_some_and(|p| {
+                    matches!(
+                        p,
+                        "a" | "an"
+                            | "the"
+                            | "this"
+                            | "that"
+                            | "his"
+                            | "her"
+                            | "their"
+                            | "its"
+                            | "our"
+                    )
+                })))
+    }
+    fn mention_starting(&self, i: usize) -> Option<(usize, usize, usize)> {
+        self.v.resolved.iter().copied().find(|&(f, _, _)| f == i)
+    }
+    fn sentence(&self, i: usize) -> u32 {
+        self.v.tokens[i].sentence
+    }
+    /// Token index of the first token at or after byte offset `o`.
+    fn token_at(&self, o: u32) -> usize {
+        self.v.tokens.partition_point(|t| t.start < o)
+    }
+    fn in_any_quote(&self, i: usize) -> bool {
+        let t = self.v.tokens[i];
+        self.v
+            .quotes
+            .iter()
+            .any(|q| q.depth == 0 && t.start >= q.inner.0 && t.end <= q.inner.1)
+    }
+
+    /// A speaker noun phrase that is not an actor: "the official", "a spokesman for the
+    /// ministry", "the jury". Returns its text if the words right before `verb` form one.
+    fn nominal_before(&self, verb: usize, from: usize) -> Option<String> {
+        let mut k = verb;
+        let mut words = Vec::new();
+        while k > from && words.len() < 5 {
+            let Some(w) = self.word(k - 1) else { break };
+            words.push(k - 1);
+            if SUBJECT_DETERMINERS.contains(&w.to_lowercase().as_str()) {
+                break;
+            }
+            k -= 1;
+        }
+        let first = *words.last()?;
+        let det = self.word(first)?.to_lowercase();
+        // "Residents said", "Officials told": a bare plural opening the sentence.
+        let bare_plural = words.len() == 1
+            && self.v.tokens[first].sentence_start
+            && det.ends_with('s')
+            && det.len() > 3;
+        (bare_plural || SUBJECT_DETERMINERS.contains(&det.as_str()) && words.len() >= 2).then(
+            || {
+                let s = self.v.tokens[first].start as usize;
+                let e = self.v.tokens[verb - 1].end as usize;
+                self.v.text[s..e].to_string()
+            },
+        )
+    }
+
+    /// Trailing cue: what follows the closing mark, up to the end of the sentence.
+    fn trailing(&self, q: &QuoteMarks) -> Attribution {
+        let mut a = Attribution::default();
+        let mut k = self.token_at(q.end);
+        while k < self.v.tokens.len()
+            && self.v.tokens[k].kind == Kind::Punct
+            && matches!(self.text(k), "," | "\u{2014}" | "\u{2013}" | "-")
+        {
+            k += 1;
+        }
+        let n = self.v.tokens.len();
+        if k >= n || self.in_any_quote(k) {
+            return a;
+        }
+        let limit = (k + 10).min(n);
+        // "said Hegseth" / "said the official"
+        if self.is_verb(k) {
+            a.cue = Some(self.text(k).to_string());
+            a.cue_token = Some(k);
+            for j in k + 1..limit {
+                if let Some((f, l, actor)) = self.mention_starting(j) {
+                    a.speaker = Some(actor);
+                    a.speaker_tokens = Some((f, l));
+                    return a;
+                }
+                if self.v.tokens[j].kind == Kind::Punct {
+                    break;
+                }
+            }
+            let end = (k + 1..limit)
+                .find(|&j| self.v.tokens[j].kind == Kind::Punct)
+                .unwrap_or(limit);
+            if end > k + 1 {
+                let s = self.v.tokens[k + 1].start as usize;
+                let e = self.v.tokens[end - 1].end as usize;
+                a.speaker_text = Some(self.v.text[s..e].to_string());
+            }
+            return a;
+        }
+        // "Hegseth said", "he told", "U.S. Defense Secretary Pete Hegseth said"
+        for j in k..limit {
+            if self.v.tokens[j].kind == Kind::Punct && !matches!(self.text(j), ".")
+                || self.in_any_quote(j)
+            {
+                break;
+            }
+            if self.is_verb(j) {
+                a.cue = Some(self.text(j).to_string());
+                a.cue_token = Some(j);
+                // The subject: the last mention before the verb.
+                if let Some(&(f, l, actor)) = self
+                    .v
+                    .resolved
+                    .iter()
+                    .rev()
+                    .find(|&&(f, l, _)| f >= k && l < j)
+                {
+                    a.speaker = Some(actor);
+                    a.speaker_tokens = Some((f, l));
+                } else {
+                    a.speaker_text = self.nominal_before(j, k);
+                }
+                return a;
+            }
+            if self.text(j) == "." {
+                break;
+            }
+        }
+        a
+    }
+
+    /// The subject of the speech verb at `v`: the nearest mention before it in its
+    /// sentence, or, for a participle after a comma ("…, adding that"), the speaker of the
+    /// sentence's main clause.
+    fn subject_of(&self, v: usize) -> Option<(usize, usize, usize)> {
+        let sent = self.sentence(v);
+        let participle = self.text(v).ends_with("ing") && v > 0 && self.text(v - 1) == ",";
+        if participle {
+            for j in 0..v {
+                if self.sentence(j) != sent || !self.is_verb(j) {
+                    continue;
+                }
+                if let Some(m) = self
+                    .v
+                    .resolved
+                    .iter()
+                    .rev()
+                    .find(|&&(_, l, _)| l < j && self.sentence(l) == sent)
+                {
+                    return Some(*m);
+                }
+            }
+        }
+        let cands: Vec<(usize, usize, usize)> = self
+            .v
+            .resolved
+            .iter()
+            .copied()
+            .filter(|&(f, l, _)| l < v && self.sentence(f) == sent && !self.in_any_quote(f))
+            .collect();
+        // "Marsh, the Republican who chairs the committee, told" / "he said … and
+        // promised": the verb's subject is the sentence's subject, not the nearest name.
+        let after_break = v > 0 && matches!(self.text(v - 1), "," | "and");
+        if after_break {
+            let before_comma = cands.iter().find(|&&(_, l, _)| {
+                self.v
+                    .tokens
+                    .get(l + 1)
+                    .is_some_and(|t| t.text(self.v.text) == ",")
+            });
+            return before_comma.or(cands.first()).copied();
+        }
+        cands
+            .iter()
+            .rev()
+            .find(|&&(_, l, _)| v - l <= 8)
+            .or(cands.first())
+            .copied()
+    }
+
+    /// Leading cue: the last speech verb before the opening mark in its sentence.
+    fn leading(&self, q: &QuoteMarks) -> Attribution {
+        let mut a = Attribution::default();
+        let open = self.token_at(q.open);
+        if open >= self.v.tokens.len() {
+            return a;
+        }
+        let sent = self.sentence(open);
+        let mut j = open;
+        while j > 0 {
+            j -= 1;
+            if self.sentence(j) != sent && self.text(j) != "." {
+                break;
+            }
+            if self.in_any_quote(j) {
+                continue;
+            }
+            if self.is_verb(j) {
+                a.cue = Some(self.text(j).to_string());
+                a.cue_token = Some(j);
+                if let Some((f, l, actor)) = self.subject_of(j) {
+                    a.speaker = Some(actor);
+                    a.speaker_tokens = Some((f, l));
+                } else if let Some((f, l, actor)) =
+                    (j + 1..open).find_map(|k| self.mention_starting(k))
+                {
+                    // "said Zelensky: “…”"
+                    a.speaker = Some(actor);
+                    a.speaker_tokens = Some((f, l));
+                } else {
+                    let start = (0..j)
+                        .rev()
+                        .take_while(|&k| self.sentence(k) == sent)
+                        .last()
+                        .unwrap_or(j);
+                    a.speaker_text = self.nominal_before(j, start);
+                }
+                return a;
+            }
+        }
+        a
+    }
+
+    /// "according to X" or a nominal cue ("in a statement") in the quote's sentence.
+    fn according_or_nominal(&self, q: &QuoteMarks) -> Attribution {
+        let mut a = Attribution::default();
+        let open = self
+            .token_at(q.open)
+            .min(self.v.tokens.len().saturating_sub(1));
+        if self.v.tokens.is_empty() {
+            return a;
+        }
+        let sent = self.sentence(open);
+        let range: Vec<usize> = (0..self.v.tokens.len())
+            .filter(|&k| self.sentence(k) == sent && !self.in_any_quote(k))
+            .collect();
+        for &k in &range {
+            if self
+                .word(k)
+                .is_some_and(|w| w.eq_ignore_ascii_case("according"))
+                && self.word(k + 1) == Some("to")
+            {
+                a.cue = Some("according to".to_string());
+                a.cue_token = Some(k);
+                if let Some((f, l, actor)) =
+                    (k + 2..(k + 8).min(self.v.tokens.len())).find_map(|j| self.mention_starting(j))
+                {
+                    a.speaker = Some(actor);
+                    a.speaker_tokens = Some((f, l));
+                }
+                return a;
+            }
+        }
+        for &k in &range {
+            let Some(w) = self.word(k) else { continue };
+            if self.lex.speech_nouns.contains(&w.to_lowercase())
+                && k > 0
+                && self.word(k - 1).is_some_and(|d| {
+                    matches!(d, "a" | "an" | "the" | "its" | "his" | "her" | "their")
+                })
+            {
+                a.cue = Some(w.to_string());
+                a.cue_token = Some(k);
+                let subject = self
+                    .v
+                    .resolved
+                    .iter()
+                    .find(|&&(f, _, actor)| {
+                        self.sentence(f) == sent && !self.in_any_quote(f) && actor != usize::MAX
+                    })
+                    .copied();
+                if let Some((f, l, actor)) = subject {
+                    a.speaker = Some(actor);
+                    a.speaker_tokens = Some((f, l));
+                }
+                return a;
+            }
+        }
+        a
+    }
+
+    /// Addressee or medium and time, read around the cue verb.
+    fn details(&self, cue: usize, actors: &[Actor]) -> (Option<String>, Option<String>) {
+        let n = self.v.tokens.len();
+        let sent = self.sentence(cue);
+        let mut addressee = None;
+        let mut time = None;
+        let verb = self.text(cue).to_lowercase();
+        let lemma = self.lex.speech_lemma(&verb).unwrap_or("");
+        let mut k = cue + 1;
+        while k < n && self.sentence(k) == sent && k < cue + 12 && !self.in_any_quote(k) {
+            let w = self.text(k);
+            if self.lex.calendar.contains(w) && time.is_none() {
+                time = Some(w.to_string());
+            }
+            if addressee.is_none() {
+                if lemma == "tell" && k == cue + 1 {
+                    addressee = self.phrase_from(k, actors);
+                } else if matches!(w, "on" | "to") && k <= cue + 2 {
+                    if let Some((_, _, actor)) = self
+                        .mention_starting(k + 1)
+                        .or_else(|| self.mention_starting(k + 2))
+                    {
+                        if actors[actor].kind == ActorKind::Organization {
+                            let p = self
+                                .phrase_from(k + 1, actors)
+                                .unwrap_or_else(|| actors[actor].name.clone());
+                            addressee = Some(format!("{w} {p}"));
+                        }
+                    } else if w == "to" && self.word(k + 1) == Some("reporters") {
+                        addressee = Some("to reporters".to_string());
+                    }
+                }
+            }
+            k += 1;
+        }
+        if time.is_none() {
+            let mut k = cue;
+            while k > 0 && self.sentence(k - 1) == sent && cue - k < 6 {
+                k -= 1;
+                if self.lex.calendar.contains(self.text(k)) {
+                    time = Some(self.text(k).to_string());
+                    break;
+                }
+            }
+        }
+        (addressee, time)
+    }
+
+    /// "the Guardian", "reporters", "the Financial Times": the noun phrase at `k`.
+    fn phrase_from(&self, k: usize, actors: &[Actor]) -> Option<String> {
+        let _ = actors;
+        let n = self.v.tokens.len();
+        let mut e = k;
+        while e < n && self.v.tokens[e].kind == Kind::Word && e < k + 5 {
+            let w = self.text(e);
+            let content = e > k && !matches!(self.text(e - 1), "the" | "a" | "an");
+            if content
+                && (self.lex.calendar.contains(w)
+                    || matches!(
+                        w,
+                        "on" | "in"
+                            | "at"
+                            | "that"
+                            | "after"
+                            | "before"
+                            | "last"
+                            | "this"
+                            | "during"
+                            | "about"
+                            | "when"
+                    ))
+            {
+                break;
+            }
+            e += 1;
+            if self.mention_starting(k).is_some_and(|(_, l, _)| e > l)
+                || (e > k && w.chars().all(char::is_lowercase) && !matches!(w, "the" | "a" | "an"))
+            {
+                break;
+            }
+        }
+        (e > k).then(|| {
+            let s = self.v.tokens[k].start as usize;
+            let end = self.v.tokens[e - 1].end as usize;
+            self.v.text[s..end].to_string()
+        })
+    }
+}
+
+fn words_in(text: &str) -> usize {
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}')
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+pub fn attribute(paras: &[ParaQuotes], actors: &[Actor]) -> Vec<Quote> {
+    let lex = Lexicon::get();
+    let mut out: Vec<Quote> = Vec::new();
+    for (pi, v) in paras.iter().enumerate() {
+        let p = P { v, lex };
+        let mut local: Vec<(Quote, Attribution)> = Vec::new();
+        let top: Vec<&QuoteMarks> = v.quotes.iter().filter(|q| q.depth == 0).collect();
+        for (qi, q) in top.iter().enumerate() {
+            let inner = &v.text[q.inner.0 as usize..q.inner.1 as usize];
+            let words = words_in(inner);
+            let open_tok = p.token_at(q.open);
+            let starts_sentence = open_tok == 0
+                || v.tokens
+                    .get(open_tok.wrapping_sub(1))
+                    .is_some_and(|t| matches!(t.text(v.text), "." | ":" | "!" | "?" | "\u{2014}"))
+                || v.tokens.get(open_tok).is_some_and(|t| t.sentence_start);
+            let partial = !starts_sentence;
+            let mut att = p.trailing(q);
+            if !att.found() {
+                // Quotes joined before one cue: “…” and “…,” Zelensky wrote.
+                if let Some(next) = top.get(qi + 1) {
+                    let between = &v.text[q.end as usize..next.open as usize];
+                    if between.trim().len() <= 4
+                        && between
+                            .split_whitespace()
+                            .all(|w| matches!(w, "and" | "or" | "," | "but"))
+                    {
+                        let t = p.trailing(next);
+                        if t.found() {
+                            att = t;
+                        }
+                    }
+                }
+            }
+            if !att.found() {
+                let lead = p.leading(q);
+                if lead.found() || att.cue.is_none() {
+                    att = lead;
+                }
+            }
+            if !att.found() {
+                let near = p.according_or_nominal(q);
+                if near.found() {
+                    att = near;
+                }
+            }
+            if !att.found() {
+                if let Some((_, prev)) = local.iter().rev().find(|(_, a)| a.found()) {
+                    att = Attribution {
+                        cue: None,
+                        cue_token: None,
+                        ..prev.clone()
+                    };
+                }
+            }
+            let scare = words <= 3
+                && partial
+                && !att.found()
+                && !inner.trim_end().ends_with(['.', ',', '!', '?']);
+            let (addressee, time) = att
+                .cue_token
+                .filter(|_| att.cue.as_deref() != Some("according to"))
+                .map(|k| p.details(k, actors))
+                .unwrap_or((None, None));
+            let speaker_span = att.speaker_tokens.map(|(f, l)| {
+                Span::new(
+                    v.start + v.tokens[f].start as usize,
+                    v.start + v.tokens[l].end as usize,
+                )
+            });
+            local.push((
+                Quote {
+                    span: Span::new(v.start + q.open as usize, v.start + q.end as usize),
+                    inner: Span::new(v.start + q.inner.0 as usize, v.start + q.inner.1 as usize),
+                    paragraph: pi,
+                    speaker: att.speaker,
+                    speaker_span,
+                    speaker_text: att.speaker_text.clone(),
+                    cue: att.cue.clone(),
+                    addressee,
+                    time,
+                    partial,
+                    words,
+                    scare,
+                    closed: q.closed,
+                    continues: false,
+                },
+                att,
+            ));
+        }
+        out.extend(local.into_iter().map(|(q, _)| q));
+    }
+    // Multi-paragraph quotes and conversation, in document order.
+    for q in out.iter_mut().filter(|q| !q.closed) {
+        q.continues = paras
+            .get(q.paragraph + 1)
+            .is_some_and(|n| super::quotes::opens_with_quote(n.text));
+    }
+    for i in (0..out.len()).rev() {
+        if out[i].continues && out[i].speaker.is_none() && out[i].speaker_text.is_none() {
+            if let Some(next) = out
+                .get(i + 1)
+                .filter(|n| n.paragraph == out[i].paragraph + 1)
+                .cloned()
+            {
+                out[i].speaker = next.speaker;
+                out[i].speaker_span = next.speaker_span;
+                out[i].speaker_text = next.speaker_text.clone();
+                out[i].cue = next.cue.clone();
+            }
+        }
+    }
+    // A paragraph that opens with an uncredited quote, right after a paragraph quoting
+    // someone, continues that speaker (and so do its other uncredited quotes).
+    let mut i = 1;
+    while i < out.len() {
+        let para = out[i].paragraph;
+        let opens_para = out[i].span.start == paras[para].start;
+        let prev = &out[i - 1];
+        let continues =
+            prev.paragraph != para && prev.paragraph + 1 == para && opens_para && !out[i].scare;
+        if continues
+            && out[i].speaker.is_none()
+            && out[i].speaker_text.is_none()
+            && prev.speaker.is_some()
+        {
+            let speaker = prev.speaker;
+            let mut j = i;
+            while j < out.len() && out[j].paragraph == para {
+                if out[j].speaker.is_none() && out[j].speaker_text.is_none() && !out[j].scare {
+                    out[j].speaker = speaker;
+                }
+                j += 1;
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}

@@ -1,0 +1,264 @@
+//! Word lists compiled into the binary (facts, not code): see `data/README.md`.
+//!
+//! Parsed once, on first use, into hash maps keyed by the exact text of a phrase (tokens
+//! joined by single spaces), plus case-folded maps where the text may appear in any case.
+
+use std::sync::OnceLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Gender {
+    Male,
+    Female,
+    Unknown,
+}
+
+impl Gender {
+    fn parse(s: &str) -> Gender {
+        match s.trim() {
+            "m" => Gender::Male,
+            "f" => Gender::Female,
+            _ => Gender::Unknown,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Country {
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// A country (index into `countries`), by name or alias.
+    Country(usize),
+    /// A country's adjective or inhabitant noun ("Ukrainian").
+    Demonym(usize),
+    Place {
+        subtype: &'static str,
+    },
+    Org {
+        name: String,
+        subtype: &'static str,
+    },
+}
+
+#[derive(Default)]
+pub struct Lexicon {
+    pub countries: Vec<Country>,
+    /// Exact-case phrase → entry. Longest-match lookups use `max_phrase`.
+    pub phrases: FxHashMap<String, Entry>,
+    pub max_phrase: usize,
+    pub given: FxHashMap<String, Gender>,
+    pub honorifics: FxHashMap<String, Gender>,
+    /// Lowercased title phrase → its natural form ("defense secretary" → "Defense Secretary").
+    pub titles: FxHashMap<String, String>,
+    pub max_title: usize,
+    /// Abbreviated title ("Sen.") → expansion ("Senator").
+    pub title_abbrevs: FxHashMap<String, String>,
+    pub org_cues: FxHashSet<String>,
+    pub place_cues: FxHashSet<String>,
+    /// Lowercase form → lemma.
+    pub speech_verbs: FxHashMap<String, String>,
+    pub speech_nouns: FxHashSet<String>,
+    pub not_names: FxHashSet<String>,
+    pub calendar: FxHashSet<String>,
+    pub nominal_heads: FxHashSet<String>,
+    /// Words that take a following '.' as part of themselves ("Mr.", "Sen.", "Inc.").
+    pub abbreviations: FxHashSet<String>,
+}
+
+fn lines(data: &'static str) -> impl Iterator<Item = &'static str> {
+    data.lines()
+        .map(|l| l.trim_end_matches('\r'))
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+}
+
+fn subtype(s: &str) -> &'static str {
+    // Interned so entries can hand out &'static str without leaking per lookup.
+    const KNOWN: &[&str] = &[
+        "country",
+        "continent",
+        "region",
+        "city",
+        "state",
+        "province",
+        "body-of-water",
+        "landmark",
+        "international-body",
+        "government-body",
+        "military",
+        "political-party",
+        "company",
+        "news-outlet",
+        "social-platform",
+        "ngo",
+        "court",
+        "university",
+        "sports",
+    ];
+    KNOWN.iter().find(|k| **k == s).copied().unwrap_or("other")
+}
+
+/// Abbreviations that end in a period but are in no list of names or titles.
+const EXTRA_ABBREVIATIONS: &[&str] = &[
+    "Jr", "Sr", "Inc", "Corp", "Co", "Ltd", "St", "Mt", "Ft", "Ave", "Blvd", "Bros", "No", "Jan",
+    "Feb", "Apr", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Mon", "Tue", "Tues", "Wed", "Thu",
+    "Thurs", "Fri", "Sat", "vs", "etc", "approx", "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn",
+    "Fla", "Ga", "Kan", "Ky", "Md", "Mass", "Mich", "Minn", "Mont", "Neb", "Nev", "Okla", "Ore",
+    "Pa", "Tenn", "Tex", "Va", "Vt", "Wis", "Wyo", "a.m", "p.m",
+];
+
+impl Lexicon {
+    fn load() -> Lexicon {
+        let mut lex = Lexicon::default();
+        let add_phrase = |lex: &mut Lexicon, key: &str, e: Entry| {
+            let key = key.trim();
+            if key.is_empty() {
+                return;
+            }
+            lex.max_phrase = lex.max_phrase.max(key.split(' ').count());
+            lex.phrases.entry(key.to_string()).or_insert(e);
+        };
+        for l in lines(include_str!("data/countries.tsv")) {
+            let f: Vec<&str> = l.split('\t').collect();
+            let i = lex.countries.len();
+            lex.countries.push(Country {
+                name: f[0].to_string(),
+            });
+            add_phrase(&mut lex, f[0], Entry::Country(i));
+            if let Some(aliases) = f.get(3) {
+                for a in aliases.split('|') {
+                    add_phrase(&mut lex, a, Entry::Country(i));
+                }
+            }
+            if let Some(dem) = f.get(1) {
+                for d in dem.split('|') {
+                    add_phrase(&mut lex, d, Entry::Demonym(i));
+                }
+            }
+        }
+        for l in lines(include_str!("data/organizations.tsv")) {
+            let f: Vec<&str> = l.split('\t').collect();
+            let sub = subtype(f.get(1).copied().unwrap_or(""));
+            let e = Entry::Org {
+                name: f[0].to_string(),
+                subtype: sub,
+            };
+            add_phrase(&mut lex, f[0], e.clone());
+            if let Some(aliases) = f.get(2) {
+                for a in aliases.split('|') {
+                    add_phrase(&mut lex, a, e.clone());
+                }
+            }
+        }
+        for l in lines(include_str!("data/places.tsv")) {
+            let f: Vec<&str> = l.split('\t').collect();
+            let sub = subtype(f.get(1).copied().unwrap_or(""));
+            add_phrase(&mut lex, f[0], Entry::Place { subtype: sub });
+        }
+        for l in lines(include_str!("data/given_names.tsv")) {
+            let f: Vec<&str> = l.split('\t').collect();
+            lex.given
+                .insert(f[0].to_string(), Gender::parse(f.get(1).unwrap_or(&"")));
+        }
+        for l in lines(include_str!("data/honorifics.tsv")) {
+            let f: Vec<&str> = l.split('\t').collect();
+            lex.honorifics
+                .insert(f[0].to_string(), Gender::parse(f.get(1).unwrap_or(&"")));
+        }
+        for l in lines(include_str!("data/titles.tsv")) {
+            let f: Vec<&str> = l.split('\t').collect();
+            if f.get(1) == Some(&"abbrev") {
+                if let Some(exp) = f.get(2) {
+                    lex.title_abbrevs.insert(f[0].to_string(), exp.to_string());
+                }
+            } else {
+                lex.max_title = lex.max_title.max(f[0].split([' ', '-']).count());
+                lex.titles.insert(f[0].to_lowercase(), f[0].to_string());
+            }
+        }
+        let set =
+            |data: &'static str| -> FxHashSet<String> { lines(data).map(str::to_string).collect() };
+        lex.org_cues = set(include_str!("data/org_cues.txt"));
+        lex.place_cues = set(include_str!("data/place_cues.txt"));
+        lex.not_names = set(include_str!("data/not_names.txt"));
+        lex.calendar = set(include_str!("data/calendar.txt"));
+        lex.nominal_heads = set(include_str!("data/nominal_heads.txt"));
+        lex.speech_nouns = lines(include_str!("data/speech_nouns.txt"))
+            .map(str::to_lowercase)
+            .collect();
+        for l in lines(include_str!("data/speech_verbs.tsv")) {
+            let f: Vec<&str> = l.split('\t').collect();
+            lex.speech_verbs
+                .insert(f[0].to_lowercase(), f.get(1).unwrap_or(&f[0]).to_string());
+        }
+        // Only forms written with a period in the lists ("Sen.", "Sept.", "Inc.") keep it.
+        let dotted = lex
+            .honorifics
+            .keys()
+            .chain(lex.title_abbrevs.keys())
+            .chain(lex.calendar.iter())
+            .chain(lex.org_cues.iter())
+            .filter_map(|a| a.strip_suffix('.'))
+            .map(str::to_string);
+        lex.abbreviations = EXTRA_ABBREVIATIONS
+            .iter()
+            .map(|s| s.to_string())
+            .chain(dotted)
+            .filter(|a| !a.contains(' ') && !a.is_empty())
+            .collect();
+        lex
+    }
+
+    pub fn get() -> &'static Lexicon {
+        static LEX: OnceLock<Lexicon> = OnceLock::new();
+        LEX.get_or_init(Lexicon::load)
+    }
+
+    /// The natural form of a title phrase given in any case.
+    pub fn title(&self, phrase: &str) -> Option<&str> {
+        self.titles.get(&phrase.to_lowercase()).map(String::as_str)
+    }
+
+    pub fn speech_lemma(&self, word: &str) -> Option<&str> {
+        if word.bytes().all(|b| b.is_ascii_lowercase()) {
+            self.speech_verbs.get(word).map(String::as_str)
+        } else {
+            self.speech_verbs
+                .get(&word.to_lowercase())
+                .map(String::as_str)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loads_every_list() {
+        let l = Lexicon::get();
+        assert!(matches!(l.phrases.get("U.S."), Some(Entry::Country(_))));
+        assert!(matches!(
+            l.phrases.get("Ukrainian"),
+            Some(Entry::Demonym(_))
+        ));
+        assert!(matches!(l.phrases.get("NATO"), Some(Entry::Org { .. })));
+        assert!(matches!(
+            l.phrases.get("Brussels"),
+            Some(Entry::Place { .. })
+        ));
+        assert_eq!(l.given.get("Volodymyr"), Some(&Gender::Male));
+        assert_eq!(l.title("defense secretary"), Some("Defense Secretary"));
+        assert_eq!(
+            l.title_abbrevs.get("Sen.").map(String::as_str),
+            Some("Senator")
+        );
+        assert_eq!(l.speech_lemma("told"), Some("tell"));
+        assert!(l.abbreviations.contains("Mr"));
+        assert!(l.not_names.contains("Yet"));
+        assert!(l.calendar.contains("Tuesday"));
+    }
+}

@@ -1,0 +1,265 @@
+//! Words, punctuation and sentence boundaries of one paragraph.
+//!
+//! Offsets are relative to the paragraph's text, so a paragraph's tokens can be cached
+//! by content and reused wherever the paragraph moves.
+
+use super::lexicon::Lexicon;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Word,
+    Number,
+    Punct,
+    /// `’s`, `'s`, or a lone `’` / `'` after a plural (`workers’`).
+    Possessive,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub start: u32,
+    pub end: u32,
+    pub kind: Kind,
+    /// First word of a sentence, of a clause after a colon, or of quoted speech: its
+    /// capital letter says nothing about it being a name.
+    pub sentence_start: bool,
+    pub sentence: u32,
+}
+
+impl Token {
+    pub fn text<'a>(&self, para: &'a str) -> &'a str {
+        &para[self.start as usize..self.end as usize]
+    }
+    pub fn is_word(&self) -> bool {
+        self.kind == Kind::Word
+    }
+}
+
+pub fn is_capitalized(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+pub fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+pub fn is_open_quote_char(c: char) -> bool {
+    matches!(c, '\u{201C}' | '\u{2018}' | '"' | '\u{00AB}' | '\u{201E}')
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Splits a paragraph into tokens.
+pub fn tokenize(para: &str) -> Vec<Token> {
+    let lex = Lexicon::get();
+    let bytes = para.as_bytes();
+    let mut out: Vec<Token> = Vec::new();
+    let mut sentence = 0u32;
+    let mut start_next = true;
+    let mut i = 0;
+    let chars_at = |i: usize| para[i..].chars().next();
+    while i < para.len() {
+        let c = chars_at(i).unwrap();
+        let w = c.len_utf8();
+        if c.is_whitespace() {
+            i += w;
+            continue;
+        }
+        if is_word_char(c) {
+            let s = i;
+            let mut j = i + w;
+            let mut all_digits = c.is_ascii_digit();
+            while j < para.len() {
+                let d = chars_at(j).unwrap();
+                if is_word_char(d) {
+                    all_digits &= d.is_ascii_digit();
+                    j += d.len_utf8();
+                    continue;
+                }
+                let next = para[j + d.len_utf8()..].chars().next();
+                let joins = match d {
+                    // don’t, O’Brien — but not a trailing ’s, which is split off below.
+                    '\'' | '\u{2019}' => next.is_some_and(is_word_char),
+                    '-' | '\u{2010}' | '\u{2011}' => next.is_some_and(is_word_char),
+                    // U.S, D.C, 3.5 — a dot between single letters or digits.
+                    '.' => {
+                        let prev_single = para[s..j].chars().rev().nth(1).is_none_or(|p| p == '.');
+                        next.is_some_and(|n| n.is_alphanumeric()) && (prev_single || all_digits)
+                    }
+                    '&' => next.is_some_and(|n| n.is_uppercase()),
+                    ',' => all_digits && next.is_some_and(|n| n.is_ascii_digit()),
+                    _ => false,
+                };
+                if !joins {
+                    break;
+                }
+                j += d.len_utf8();
+            }
+            // A trailing possessive becomes its own token.
+            let word = &para[s..j];
+            let mut end = j;
+            let mut poss = None;
+            for suffix in ["\u{2019}s", "'s"] {
+                if word.len() > suffix.len() && word.ends_with(suffix) {
+                    end = j - suffix.len();
+                    poss = Some((end, j));
+                }
+            }
+            let mut text = &para[s..end];
+            // Abbreviations keep their final period: U.S., Mr., Inc.
+            if poss.is_none() && bytes.get(end) == Some(&b'.') {
+                let dotted =
+                    text.contains('.') && text.chars().all(|c| c.is_alphabetic() || c == '.');
+                if dotted || lex.abbreviations.contains(text) {
+                    end += 1;
+                    j = end;
+                    text = &para[s..end];
+                }
+            }
+            let _ = text;
+            let kind = if all_digits { Kind::Number } else { Kind::Word };
+            out.push(Token {
+                start: s as u32,
+                end: end as u32,
+                kind,
+                sentence_start: start_next,
+                sentence,
+            });
+            start_next = false;
+            if let Some((a, b)) = poss {
+                out.push(Token {
+                    start: a as u32,
+                    end: b as u32,
+                    kind: Kind::Possessive,
+                    sentence_start: false,
+                    sentence,
+                });
+            }
+            i = j;
+            continue;
+        }
+        // Punctuation, one character a token.
+        let prev_word = out
+            .last()
+            .is_some_and(|t| t.kind == Kind::Word && t.end as usize == i);
+        let next = para[i + w..].chars().next();
+        let kind = if is_apostrophe(c)
+            && prev_word
+            && para[..i].ends_with('s')
+            && !next.is_some_and(is_word_char)
+        {
+            Kind::Possessive
+        } else {
+            Kind::Punct
+        };
+        out.push(Token {
+            start: i as u32,
+            end: (i + w) as u32,
+            kind,
+            sentence_start: false,
+            sentence,
+        });
+        match c {
+            '.' | '!' | '?' | '\u{2026}' => {
+                // A period inside "..." or before a lowercase word does not end a sentence.
+                let rest = para[i + w..]
+                    .trim_start_matches(['"', '\u{201D}', '\u{2019}', '\'', ')', ' ', '\u{a0}']);
+                let next_lower = rest.chars().next().is_some_and(char::is_lowercase);
+                if !next_lower {
+                    sentence += 1;
+                    start_next = true;
+                }
+            }
+            ':' | ';' if next.is_none_or(char::is_whitespace) => start_next = true,
+            c if is_open_quote_char(c) => {
+                let before = para[..i].chars().next_back();
+                if before.is_none_or(|b| b.is_whitespace() || "([{—–-".contains(b)) {
+                    start_next = true;
+                }
+            }
+            '\u{2014}' | '(' => {}
+            _ => {}
+        }
+        i += w;
+    }
+    out
+}
+
+/// The paragraph looks like a headline: no sentence punctuation at the end and most words
+/// capitalised ("Hegseth Places Onus of Ukraine’s Security on Europe").
+pub fn is_headline(para: &str, tokens: &[Token]) -> bool {
+    let words: Vec<&str> = tokens
+        .iter()
+        .filter(|t| t.is_word())
+        .map(|t| t.text(para))
+        .collect();
+    if words.len() < 2 || words.len() > 25 {
+        return false;
+    }
+    let last = para.trim_end().chars().next_back();
+    if last.is_some_and(|c| ".!?\u{201D}\"".contains(c)) {
+        return false;
+    }
+    let caps = words.iter().filter(|w| is_capitalized(w)).count();
+    caps * 10 >= words.len() * 6
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<&str> {
+        tokenize(s).iter().map(|t| t.text(s)).collect()
+    }
+
+    #[test]
+    fn abbreviations_possessives_and_numbers() {
+        assert_eq!(
+            words("U.S. Defense Secretary Pete Hegseth’s trip cost $1,200.50 in Kyiv."),
+            vec![
+                "U.S.",
+                "Defense",
+                "Secretary",
+                "Pete",
+                "Hegseth",
+                "’s",
+                "trip",
+                "cost",
+                "$",
+                "1,200.50",
+                "in",
+                "Kyiv",
+                "."
+            ]
+        );
+        assert_eq!(words("Mr. O’Brien don't"), vec!["Mr.", "O’Brien", "don't"]);
+        assert_eq!(
+            words("the workers’ union"),
+            vec!["the", "workers", "’", "union"]
+        );
+        let t = tokenize("the workers’ union");
+        assert_eq!(t[2].kind, Kind::Possessive);
+    }
+
+    #[test]
+    fn sentence_starts() {
+        let s = "Yet he left. “Security matters,” he said: Europe waits.";
+        let t = tokenize(s);
+        let starts: Vec<&str> = t
+            .iter()
+            .filter(|t| t.sentence_start)
+            .map(|t| t.text(s))
+            .collect();
+        assert_eq!(starts, vec!["Yet", "Security", "Europe"]);
+        assert_eq!(t.last().unwrap().sentence, 1);
+    }
+
+    #[test]
+    fn headlines() {
+        let h = "Hegseth Places Onus of Ukraine’s Security on Europe";
+        assert!(is_headline(h, &tokenize(h)));
+        let s = "The post Hegseth Places Onus of Ukraine’s Security on Europe appeared first on Foreign Policy.";
+        assert!(!is_headline(s, &tokenize(s)));
+    }
+}

@@ -1,0 +1,313 @@
+//! Actor and quote rules, one short draft per rule (drafts written for these tests).
+
+use copydesk::analysis::{analyze, Actor, ActorKind, Analysis, Config, Format, Quote, Via};
+
+fn run(text: &str) -> Analysis {
+    analyze(text, Format::Plain, &Config::default())
+}
+
+fn actor<'a>(a: &'a Analysis, name: &str) -> &'a Actor {
+    a.actors.iter().find(|x| x.name == name).unwrap_or_else(|| {
+        panic!(
+            "no actor {name}: {:?}",
+            a.actors.iter().map(|x| &x.name).collect::<Vec<_>>()
+        )
+    })
+}
+
+fn owner_of<'a>(a: &'a Analysis, text: &str, needle: &str, nth: usize) -> Option<&'a str> {
+    let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let at = text
+        .match_indices(needle)
+        .filter(|(i, _)| {
+            !is_word(text[..*i].chars().next_back())
+                && !is_word(text[i + needle.len()..].chars().next())
+        })
+        .nth(nth)
+        .expect("needle")
+        .0;
+    a.actors
+        .iter()
+        .find(|x| x.mentions.iter().any(|m| m.span.start == at))
+        .map(|x| x.name.as_str())
+}
+
+fn speaker<'a>(a: &'a Analysis, q: &Quote) -> Option<&'a str> {
+    q.speaker.map(|i| a.actors[i].name.as_str())
+}
+
+fn quote_starting<'a>(a: &'a Analysis, text: &str, words: &str) -> &'a Quote {
+    a.quotes
+        .iter()
+        .find(|q| text[q.inner.start..q.inner.end].starts_with(words))
+        .unwrap_or_else(|| panic!("no quote starting {words}"))
+}
+
+mod actors {
+    use super::*;
+
+    #[test]
+    fn introduced_then_surname() {
+        let t = "Finance Minister Amara Okonjo presented the budget on Monday.\nOkonjo said the deficit would shrink.";
+        let a = run(t);
+        let x = actor(&a, "Amara Okonjo");
+        assert_eq!(x.kind, ActorKind::Person);
+        assert_eq!(x.roles, vec!["Finance Minister".to_string()]);
+        assert_eq!(owner_of(&a, t, "Okonjo", 1), Some("Amara Okonjo"));
+        assert!(x.mentions.iter().any(|m| m.via == Via::Surname));
+    }
+
+    #[test]
+    fn surname_introduced_after_full_name_appears_later() {
+        let t = "Okonjo declined to comment, Reuters said.\nFinance Minister Amara Okonjo later spoke to reporters in Abuja.";
+        let a = run(t);
+        assert_eq!(owner_of(&a, t, "Okonjo", 0), Some("Amara Okonjo"));
+    }
+
+    #[test]
+    fn two_people_with_one_surname_take_the_nearest() {
+        let t = "Senator Maria Lindqvist and her brother, Erik Lindqvist, both spoke.\nErik Lindqvist runs a bakery in Malmo.\nLindqvist said the bakery would stay open.";
+        let a = run(t);
+        assert_eq!(owner_of(&a, t, "Lindqvist", 3), Some("Erik Lindqvist"));
+    }
+
+    #[test]
+    fn a_woman_and_a_man_alternating_pronouns() {
+        let t = "Mayor Ruth Abernathy met Police Chief Daniel Osei on Friday. She said the budget was tight, and he said his officers needed raises. Her aides later said she would reconsider.";
+        let a = run(t);
+        for (word, nth, who) in [
+            ("She", 0, "Ruth Abernathy"),
+            ("he", 0, "Daniel Osei"),
+            ("his", 0, "Daniel Osei"),
+            ("Her", 0, "Ruth Abernathy"),
+            ("she", 0, "Ruth Abernathy"),
+        ] {
+            assert_eq!(owner_of(&a, t, word, nth), Some(who), "{word}");
+        }
+    }
+
+    #[test]
+    fn an_organisation_referred_to_as_it() {
+        let t = "The Northern Rail Workers Union rejected the offer and said it would strike on Monday. Its members voted 9 to 1.";
+        let a = run(t);
+        let u = actor(&a, "Northern Rail Workers Union");
+        assert_eq!(u.kind, ActorKind::Organization);
+        assert_eq!(
+            owner_of(&a, t, "it", 0),
+            Some("Northern Rail Workers Union")
+        );
+        assert_eq!(
+            owner_of(&a, t, "Its", 0),
+            Some("Northern Rail Workers Union")
+        );
+    }
+
+    #[test]
+    fn headline_lines_yield_only_names() {
+        let t = "Okonjo Puts Squeeze on Lagos Spending Plans\nFinance Minister Amara Okonjo presented the budget in Lagos on Monday.";
+        let a = run(t);
+        let names: Vec<&str> = a.actors.iter().map(|x| x.name.as_str()).collect();
+        assert!(
+            names.contains(&"Amara Okonjo") && names.contains(&"Lagos"),
+            "{names:?}"
+        );
+        for bad in ["Puts", "Squeeze", "Spending", "Plans", "Monday", "Finance"] {
+            assert!(!names.iter().any(|n| n.contains(bad)), "{bad} in {names:?}");
+        }
+        assert_eq!(owner_of(&a, t, "Okonjo", 0), Some("Amara Okonjo"));
+    }
+
+    #[test]
+    fn sentence_initial_words_days_and_numbered_things_are_not_actors() {
+        let t = "Yet the plan stalled on Tuesday. Instead, officials cited Article 5 of the treaty. According to Reuters, talks resume in March.";
+        let a = run(t);
+        let names: Vec<&str> = a.actors.iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(names, vec!["Reuters"]);
+    }
+
+    #[test]
+    fn roles_from_premodifiers_appositives_and_who_clauses() {
+        let t = "Brazilian President Luiz Moreira arrived first. Tomas Vidal, the foreign minister, followed. Ana Ruiz, who leads the Andean Water Council, spoke last. Acme Logistics spokeswoman Jo Park declined to comment.";
+        let a = run(t);
+        let m = actor(&a, "Luiz Moreira");
+        assert_eq!(
+            (m.roles.clone(), m.affiliation.as_deref()),
+            (vec!["President".to_string()], Some("Brazil"))
+        );
+        assert_eq!(
+            actor(&a, "Tomas Vidal").roles,
+            vec!["foreign minister".to_string()]
+        );
+        let r = actor(&a, "Ana Ruiz");
+        assert_eq!(
+            (r.roles.clone(), r.affiliation.as_deref()),
+            (vec!["leader".to_string()], Some("Andean Water Council"))
+        );
+        let p = actor(&a, "Jo Park");
+        assert_eq!(
+            (p.roles.clone(), p.affiliation.as_deref()),
+            (vec!["spokeswoman".to_string()], Some("Acme Logistics"))
+        );
+    }
+
+    #[test]
+    fn honorifics_acronyms_and_nominal_references() {
+        let t = "Prime Minister Keir Halden met the United Nations envoy. Mr. Halden told the UN that the prime minister's office would reply. The U.S. embassy in London said America would wait.";
+        let a = run(t);
+        let h = actor(&a, "Keir Halden");
+        assert!(h.mentions.iter().any(|m| m.via == Via::Honorific));
+        assert!(
+            h.mentions.iter().any(|m| m.via == Via::Title),
+            "the prime minister → Halden"
+        );
+        let un = actor(&a, "United Nations");
+        assert!(un.mentions.iter().any(|m| m.via == Via::Acronym));
+        let us = actor(&a, "United States");
+        assert_eq!(us.kind, ActorKind::Place);
+        assert_eq!(us.mentions.len(), 2, "U.S. and America");
+    }
+}
+
+mod quotes {
+    use super::*;
+
+    #[test]
+    fn trailing_and_inverted_cues() {
+        let t = "“We will not pay,” Senator Ada Brooks said on Monday.\n“The deal is dead,” said Governor Tom Reyes.";
+        let a = run(t);
+        let q = quote_starting(&a, t, "We will");
+        assert_eq!(
+            (speaker(&a, q), q.cue.as_deref(), q.time.as_deref()),
+            (Some("Ada Brooks"), Some("said"), Some("Monday"))
+        );
+        let q = quote_starting(&a, t, "The deal");
+        assert_eq!(
+            (speaker(&a, q), q.cue.as_deref()),
+            (Some("Tom Reyes"), Some("said"))
+        );
+    }
+
+    #[test]
+    fn leading_cue_and_pronoun_speaker_with_addressee() {
+        let t = "Coach Mia Santos was blunt. She told the Chronicle: “We were not good enough.” Later “it was a long night,” she told reporters.";
+        let a = run(t);
+        let q = quote_starting(&a, t, "We were");
+        assert_eq!(
+            (speaker(&a, q), q.cue.as_deref(), q.addressee.as_deref()),
+            (Some("Mia Santos"), Some("told"), Some("the Chronicle"))
+        );
+        let sp = q.speaker_span.unwrap();
+        assert_eq!(
+            &t[sp.start..sp.end],
+            "She",
+            "the speaker span is the pronoun"
+        );
+    }
+
+    #[test]
+    fn split_quote_continues_the_speaker() {
+        let t = "“We start on Monday,” Chief Executive Lena Sorensen said. “Nobody will lose their job.”";
+        let a = run(t);
+        let q = quote_starting(&a, t, "Nobody");
+        assert_eq!(speaker(&a, q), Some("Lena Sorensen"));
+    }
+
+    #[test]
+    fn two_speakers_alternating_in_an_exchange() {
+        let t = "“Are you staying?” Detective Hana Ito asked.\n“Only until noon,” Inspector Raj Malhotra replied.\n“Then we leave without you,” Ito said.";
+        let a = run(t);
+        assert_eq!(
+            speaker(&a, quote_starting(&a, t, "Are you")),
+            Some("Hana Ito")
+        );
+        assert_eq!(
+            speaker(&a, quote_starting(&a, t, "Only")),
+            Some("Raj Malhotra")
+        );
+        assert_eq!(speaker(&a, quote_starting(&a, t, "Then")), Some("Hana Ito"));
+    }
+
+    #[test]
+    fn straight_quotes_with_apostrophes() {
+        let t = "\"It's the '90s all over again, and we don't like it,\" Mayor Pat Kline said.";
+        let a = run(t);
+        assert_eq!(a.quotes.len(), 1);
+        let q = &a.quotes[0];
+        assert_eq!(
+            &t[q.inner.start..q.inner.end],
+            "It's the '90s all over again, and we don't like it,"
+        );
+        assert_eq!(speaker(&a, q), Some("Pat Kline"));
+    }
+
+    #[test]
+    fn multi_paragraph_quote_takes_the_last_part_speaker() {
+        let t = "Doctor Eva Lund described the night.\n“The ward filled in an hour. We ran out of beds by midnight.\n“By morning we were treating people in the corridors,” Lund said.";
+        let a = run(t);
+        let first = quote_starting(&a, t, "The ward");
+        assert!(!first.closed && first.continues);
+        assert_eq!(speaker(&a, first), Some("Eva Lund"));
+        assert!(!a
+            .findings
+            .iter()
+            .any(|f| f.code.as_str() == "unbalanced-quote"));
+    }
+
+    #[test]
+    fn partial_quote_takes_the_speaker_of_its_clause() {
+        let t = "Finance Minister Amara Okonjo said the plan was sound, adding that critics were “living in the past.”";
+        let a = run(t);
+        let q = quote_starting(&a, t, "living");
+        assert!(q.partial);
+        assert_eq!(
+            (speaker(&a, q), q.cue.as_deref()),
+            (Some("Amara Okonjo"), Some("adding"))
+        );
+    }
+
+    #[test]
+    fn a_posted_statement_and_according_to() {
+        let t = "In a post on Truth Social, President Donna Hale said the talks “went very well.” According to Reuters, the aides “expect a deal within days.”";
+        let a = run(t);
+        assert_eq!(
+            speaker(&a, quote_starting(&a, t, "went")),
+            Some("Donna Hale")
+        );
+        let q = quote_starting(&a, t, "expect");
+        assert_eq!(
+            (speaker(&a, q), q.cue.as_deref()),
+            (Some("Reuters"), Some("according to"))
+        );
+    }
+
+    #[test]
+    fn scare_quotes_need_no_speaker() {
+        let t = "Residents were moved into “temporary” camps that have stood for a decade.";
+        let a = run(t);
+        assert!(a.quotes[0].scare);
+        assert!(a.findings.is_empty(), "{:?}", a.findings);
+    }
+
+    #[test]
+    fn an_uncredited_quote_is_reported_and_an_unclosed_one_too() {
+        let t = "The river rose overnight.\n“The water took the bridge and the school with it.”\nResidents said the “warnings came too late.\n";
+        let a = run(t);
+        let codes: Vec<&str> = a.findings.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes, vec!["unattributed-quote", "unbalanced-quote"]);
+        let mut config = Config::default();
+        config.quotes.unattributed = false;
+        config.quotes.unbalanced = false;
+        assert!(analyze(t, Format::Plain, &config).findings.is_empty());
+    }
+
+    #[test]
+    fn a_nominal_speaker_counts_as_credited() {
+        let t = "“We are reviewing the footage,” a police spokesman said.";
+        let a = run(t);
+        assert_eq!(
+            a.quotes[0].speaker_text.as_deref(),
+            Some("a police spokesman")
+        );
+        assert!(a.findings.is_empty());
+    }
+}
