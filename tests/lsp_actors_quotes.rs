@@ -27,17 +27,37 @@ fn at(needle: &str, nth: usize) -> Value {
 #[test]
 fn hover_on_a_pronoun_says_who_it_is() {
     let mut c = open();
-    let r = c.request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": at("he told", 0)}));
-    let md = r["result"]["contents"]["value"].as_str().unwrap().to_string();
-    assert!(md.starts_with("*he* → **Volodymyr Zelensky** · person"), "{md}");
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": at("he told", 0)}),
+    );
+    let md = r["result"]["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        md.starts_with("*he* → **Volodymyr Zelensky** · person"),
+        "{md}"
+    );
     assert!(md.contains("President · Ukraine"), "{md}");
     assert!(md.contains("Quoted 1 time"), "{md}");
     // Hover on a quote names its speaker, cue and addressee.
-    let r = c.request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": at("guarantees without", 0)}));
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": at("guarantees without", 0)}),
+    );
     let md = r["result"]["contents"]["value"].as_str().unwrap();
-    assert!(md.contains("Speaker: **Volodymyr Zelensky** (President, Ukraine) · told the Guardian · Tuesday"), "{md}");
+    assert!(
+        md.contains(
+            "Speaker: **Volodymyr Zelensky** (President, Ukraine) · told the Guardian · Tuesday"
+        ),
+        "{md}"
+    );
     // Nothing to say about plain words.
-    let r = c.request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": at("arrived", 0)}));
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": at("arrived", 0)}),
+    );
     assert!(r["result"].is_null());
     assert_eq!(c.shutdown_and_exit(), 0);
 }
@@ -45,21 +65,39 @@ fn hover_on_a_pronoun_says_who_it_is() {
 #[test]
 fn definition_and_references_cover_every_mention() {
     let mut c = open();
-    let r = c.request("textDocument/definition", json!({"textDocument": {"uri": URI}, "position": at("Zelensky later", 0)}));
+    let r = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": URI}, "position": at("Zelensky later", 0)}),
+    );
     assert_eq!(r["result"]["range"]["start"], at("Volodymyr", 0));
     let r = c.request(
         "textDocument/references",
         json!({"textDocument": {"uri": URI}, "position": at("Zelensky later", 0), "context": {"includeDeclaration": true}}),
     );
-    let starts: Vec<Value> = r["result"].as_array().unwrap().iter().map(|l| l["range"]["start"].clone()).collect();
-    assert_eq!(starts, vec![at("Volodymyr", 0), at("he told", 0), at("Zelensky later", 0)]);
+    let starts: Vec<Value> = r["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["range"]["start"].clone())
+        .collect();
+    assert_eq!(
+        starts,
+        vec![
+            at("Volodymyr", 0),
+            at("he told", 0),
+            at("Zelensky later", 0)
+        ]
+    );
     assert_eq!(c.shutdown_and_exit(), 0);
 }
 
 #[test]
 fn document_symbols_group_actors_by_kind() {
     let mut c = open();
-    let r = c.request("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}}));
+    let r = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": URI}}),
+    );
     let groups = r["result"].as_array().unwrap();
     let names: Vec<&str> = groups.iter().map(|g| g["name"].as_str().unwrap()).collect();
     assert_eq!(names, vec!["People", "Organizations", "Places"]);
@@ -72,15 +110,23 @@ fn document_symbols_group_actors_by_kind() {
 #[test]
 fn rename_changes_names_and_leaves_pronouns() {
     let mut c = open();
-    let r = c.request("textDocument/prepareRename", json!({"textDocument": {"uri": URI}, "position": at("he told", 0)}));
+    let r = c.request(
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": URI}, "position": at("he told", 0)}),
+    );
     assert!(r["result"].is_null(), "pronouns are not renamed: {r}");
     let r = c.request(
         "textDocument/rename",
         json!({"textDocument": {"uri": URI}, "position": at("Volodymyr", 0), "newName": "Volodymyr Zelenskyy"}),
     );
-    let edits = r["result"]["documentChanges"][0]["edits"].as_array().unwrap();
+    let edits = r["result"]["documentChanges"][0]["edits"]
+        .as_array()
+        .unwrap();
     let renamed = apply_edits(DRAFT, edits);
-    assert!(renamed.starts_with("Ukrainian President Volodymyr Zelenskyy arrived"), "{renamed}");
+    assert!(
+        renamed.starts_with("Ukrainian President Volodymyr Zelenskyy arrived"),
+        "{renamed}"
+    );
     assert!(renamed.contains("he told the Guardian"));
     assert!(renamed.contains("Zelenskyy later met"));
     assert_eq!(c.shutdown_and_exit(), 0);
@@ -89,11 +135,17 @@ fn rename_changes_names_and_leaves_pronouns() {
 #[test]
 fn code_lens_above_each_quote_and_the_quotes_by_speaker_command() {
     let mut c = open();
-    let r = c.request("textDocument/codeLens", json!({"textDocument": {"uri": URI}}));
+    let r = c.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": URI}}),
+    );
     let lenses = r["result"].as_array().unwrap();
     assert_eq!(lenses.len(), 1);
     let cmd = &lenses[0]["command"];
-    assert_eq!(cmd["title"], "Volodymyr Zelensky · told the Guardian · Tuesday · 8 words");
+    assert_eq!(
+        cmd["title"],
+        "Volodymyr Zelensky · told the Guardian · Tuesday · 8 words"
+    );
     assert_eq!(cmd["command"], "copydesk.showQuotes");
     assert_eq!(cmd["arguments"][0], URI);
     assert_eq!(cmd["arguments"][2].as_array().unwrap().len(), 1);

@@ -618,6 +618,17 @@ mod huge_input {
             "small document waited {small:?}"
         );
         c.diagnostics(uri, 1);
+        // Quote attribution is skipped on a paragraph this long, and the log says so.
+        let log = c.wait_for(|m| {
+            m["method"] == "window/logMessage"
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|s| s.contains("quotes in paragraphs over"))
+        });
+        assert!(log["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("one-line.txt"));
         // Keystrokes in the middle and at the end of the line, past its end, and a paste
         // that splits it; then the diagnostics of the last version arrive.
         let units = line.chars().map(char::len_utf16).sum::<usize>() as u64;

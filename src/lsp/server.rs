@@ -89,7 +89,7 @@ impl Backend {
         let lens_refresh = self.lens_refresh.load(Ordering::Relaxed);
         tokio::spawn(async move {
             let mut analyzer = Analyzer::new();
-            let mut capped = false;
+            let mut limits = super::limits::Limits::default();
             loop {
                 if wake.changed().await.is_err() {
                     return; // document closed
@@ -139,16 +139,10 @@ impl Backend {
                     }
                 };
                 analyzer = back;
-                // Degrade instead of flooding the editor: see limits.rs.
+                // Degrade gracefully on absurd input: see limits.rs.
                 let mut analysis = analysis;
-                match super::limits::cap(&mut analysis) {
-                    Some(total) if !capped => {
-                        capped = true;
-                        let notice = super::limits::notice(uri.as_str(), total);
-                        client.log_message(MessageType::WARNING, notice).await;
-                    }
-                    Some(_) => {}
-                    None => capped = false,
+                for notice in limits.apply(uri.as_str(), &mut analysis) {
+                    client.log_message(MessageType::WARNING, notice).await;
                 }
                 let snapshot = Arc::new(Snapshot {
                     version,
