@@ -293,7 +293,7 @@ mod edits_proptest {
             );
             text.push_str(&paste);
             let d = c.diagnostics(uri, version);
-            prop_assert_eq!(d["version"].as_i64(), Some(version as i64));
+            prop_assert_eq!(d["version"].as_i64(), Some(version));
             let want = expected_diagnostics(&text);
             prop_assert!(!want.is_empty());
             prop_assert_eq!(got_diagnostics(&d), want);

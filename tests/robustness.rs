@@ -562,7 +562,8 @@ mod huge_input {
             let start = out.len();
             if next(100) == 0 && !paras.is_empty() {
                 let (a, b) = paras[next(paras.len())];
-                out.extend_from_within(a..b);
+                let copy = out[a..b].to_string();
+                out.push_str(&copy);
             } else {
                 for i in 0..20 + next(60) {
                     if i > 0 {
@@ -952,5 +953,54 @@ mod cli_inputs {
         assert_eq!(o.status.code(), Some(2));
         assert!(stderr(&o).contains("<stdin>: nothing on standard input"));
         assert_eq!(files(&o), [good.to_str().unwrap()]);
+    }
+}
+
+mod fuzz_regressions {
+    //! Every input in fuzz/regressions/ (crashes and invariant failures the fuzzers found,
+    //! see FUZZING.md) runs through the analysis, the quote scanner and the server.
+
+    use super::*;
+    use copydesk::analysis::quotes::scan;
+    use copydesk::analysis::{analyze, Config, Format};
+
+    fn inputs() -> Vec<(String, Vec<u8>)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+        let mut v: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+            .collect();
+        v.sort();
+        assert!(!v.is_empty());
+        v
+    }
+
+    #[test]
+    fn regressions_analyse_without_panicking() {
+        for (name, bytes) in inputs() {
+            let text = String::from_utf8_lossy(&bytes);
+            for format in [Format::Plain, Format::Markdown] {
+                let a = analyze(&text, format, &Config::default());
+                for f in &a.findings {
+                    assert!(f.span.end <= text.len(), "{name}");
+                }
+            }
+            for q in scan(&text) {
+                assert!(q.open <= q.inner.0 && q.inner.0 <= q.inner.1, "{name}: {q:?}");
+                assert!(q.inner.1 <= q.end && q.end as usize <= text.len(), "{name}: {q:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn regressions_over_stdio() {
+        let mut c = started();
+        for (i, (_, bytes)) in inputs().into_iter().enumerate() {
+            let uri = format!("file:///regression-{i}.md");
+            c.open(&uri, "markdown", &String::from_utf8_lossy(&bytes));
+            c.diagnostics(&uri, 1);
+        }
+        assert_eq!(c.shutdown_and_exit(), 0);
     }
 }
