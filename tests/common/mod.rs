@@ -260,6 +260,35 @@ impl Client {
         }
     }
 
+    /// `wait_for` with a longer deadline, for the huge-input tests.
+    pub fn wait_for_within(
+        &mut self,
+        timeout: Duration,
+        mut pred: impl FnMut(&Value) -> bool,
+    ) -> Value {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                panic!("timed out after {timeout:?}");
+            }
+            if self.backlog.iter().any(&mut pred) {
+                return self.wait_for(pred);
+            }
+            match self.inbox.recv_timeout(left.min(TIMEOUT)) {
+                Ok(m) => {
+                    if m.get("method").is_some() && m.get("id").is_some() {
+                        let id = m["id"].clone();
+                        self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}));
+                    }
+                    self.backlog.push(m);
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => panic!("server closed its output"),
+            }
+        }
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
