@@ -186,6 +186,10 @@ impl ParagraphFacts {
     }
 }
 
+/// Quotes in a paragraph longer than this (bytes) are not attributed or checked; the
+/// server says so in its log (`lsp::limits`). News paragraphs are well under 2 KB.
+pub const MAX_ATTRIBUTED_PARAGRAPH: usize = 16 * 1024;
+
 /// A stateful analyser for one document: it remembers the per-paragraph facts of the
 /// previous run, so the cost of a re-analysis follows what changed.
 #[derive(Default)]
@@ -269,7 +273,13 @@ impl Analyzer {
                 start: v.start,
                 text: v.text,
                 tokens: &f.tokens,
-                quotes: &f.quotes,
+                // Attribution is superlinear in a paragraph's length (issue 7: a 200 KB
+                // paragraph took 50 s); a paragraph this long is not prose to attribute.
+                quotes: if v.text.len() > MAX_ATTRIBUTED_PARAGRAPH {
+                    &[]
+                } else {
+                    &f.quotes
+                },
                 resolved: r,
             })
             .collect();

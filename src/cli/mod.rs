@@ -65,8 +65,18 @@ pub fn decode(path: &str, bytes: Vec<u8>) -> Result<Draft, String> {
     }
 }
 
-fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(Result::ok).collect();
+/// Walks `dir` for drafts. An unreadable subdirectory or entry is reported in `errors` and
+/// the walk goes on; only regular files (or links to them) are taken, so a FIFO or socket
+/// named `*.txt` cannot make `check` wait forever.
+fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push(format!("{}: {}", dir.display(), io_reason(&e)));
+            return;
+        }
+    };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let name = e.file_name();
@@ -76,16 +86,19 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let p = e.path();
         let Ok(kind) = e.file_type() else { continue };
         if kind.is_dir() {
-            collect_dir(&p, out)?;
+            collect_dir(&p, out, errors);
         } else if p
             .extension()
             .and_then(|x| x.to_str())
             .is_some_and(|x| DRAFT_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
         {
-            out.push(p);
+            match std::fs::metadata(&p) {
+                Ok(m) if m.is_file() => out.push(p),
+                Ok(_) => {} // a FIFO, socket or device: not a draft
+                Err(e) => errors.push(format!("{}: {}", p.display(), io_reason(&e))),
+            }
         }
     }
-    Ok(())
 }
 
 /// Expands the command line's paths into drafts; every problem becomes one message.
@@ -117,11 +130,9 @@ pub fn gather(paths: &[String]) -> (Vec<Draft>, Vec<String>) {
         };
         let files = if meta.is_dir() {
             let mut files = Vec::new();
-            if let Err(e) = collect_dir(path, &mut files) {
-                errors.push(format!("{arg}: {}", io_reason(&e)));
-                continue;
-            }
-            if files.is_empty() {
+            let before = errors.len();
+            collect_dir(path, &mut files, &mut errors);
+            if files.is_empty() && errors.len() == before {
                 errors.push(format!(
                     "{arg}: no drafts (*.md, *.markdown, *.txt) in this directory"
                 ));

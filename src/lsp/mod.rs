@@ -3,6 +3,9 @@
 pub mod convert;
 pub mod document;
 pub mod features;
+pub mod framing;
+pub mod guard;
+pub mod limits;
 pub mod project;
 pub mod server;
 
@@ -21,8 +24,27 @@ where
 {
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = shutdown.clone();
-    let (service, socket) = LspService::new(move |client| server::Backend::new(client, flag));
-    Server::new(input, output, socket).serve(service).await;
+    let mut handle = None;
+    let (service, socket) = LspService::new(|client| {
+        handle = Some(client.clone());
+        server::Backend::new(client, flag)
+    });
+    let client = handle.expect("LspService::new calls its init function");
+    // Panics in handlers are contained (guard); malformed input is answered, not fatal
+    // (framing): the server reads well-formed messages from an in-memory pipe.
+    let service = guard::Guarded::new(service, client);
+    let (server_input, pump_output) = tokio::io::duplex(64 * 1024);
+    let server = Server::new(server_input, output, socket).serve(service);
+    let pump = framing::pump(input, pump_output);
+    tokio::pin!(server);
+    tokio::pin!(pump);
+    let input_ended = tokio::select! {
+        _ = &mut server => false,
+        _ = &mut pump => true,
+    };
+    if input_ended {
+        server.await;
+    }
     if shutdown.load(Ordering::SeqCst) {
         0
     } else {

@@ -92,6 +92,7 @@ impl Backend {
         let lens_refresh = self.lens_refresh.load(Ordering::Relaxed);
         tokio::spawn(async move {
             let mut analyzer = Analyzer::new();
+            let mut limits = super::limits::Limits::default();
             loop {
                 if wake.changed().await.is_err() {
                     return; // document closed
@@ -114,13 +115,26 @@ impl Backend {
                 let result = tokio::task::spawn_blocking(move || {
                     let text = rope.to_string();
                     drop(rope);
-                    let analysis = moved.analyze(&text, format, &config);
+                    // A panic in the analysis is contained: see guard.rs.
+                    let analysis = super::guard::analyze(&mut moved, &text, format, &config);
                     let lines = LineIndex::new(&text);
                     (moved, text, lines, analysis)
                 })
                 .await;
                 let (back, text, lines, analysis) = match result {
-                    Ok(r) => r,
+                    Ok((back, text, lines, Ok(analysis))) => (back, text, lines, analysis),
+                    Ok((back, text, lines, Err(panic))) => {
+                        client
+                            .log_message(
+                                MessageType::ERROR,
+                                format!(
+                                    "copydesk: analysis of {} failed (no diagnostics for this version; the server keeps running): {panic}",
+                                    uri.as_str()
+                                ),
+                            )
+                            .await;
+                        (back, text, lines, Analysis::default())
+                    }
                     Err(err) => {
                         client
                             .log_message(
@@ -132,6 +146,11 @@ impl Backend {
                     }
                 };
                 analyzer = back;
+                // Degrade gracefully on absurd input: see limits.rs.
+                let mut analysis = analysis;
+                for notice in limits.apply(uri.as_str(), &mut analysis) {
+                    client.log_message(MessageType::WARNING, notice).await;
+                }
                 let snapshot = Arc::new(Snapshot {
                     version,
                     revision,

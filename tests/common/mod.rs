@@ -227,3 +227,88 @@ pub fn apply_edits(text: &str, edits: &[Value]) -> String {
     }
     out
 }
+
+/// Robustness-suite helpers (tests/robustness.rs, tests/proptest_edits.rs).
+impl Client {
+    /// Like `spawn`, with extra environment variables (e.g. the test-only panic hook).
+    pub fn spawn_with_env(args: &[&str], envs: &[(&str, &str)]) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+            .args(args)
+            .envs(envs.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start copydesk");
+        let stdout = child.stdout.take().unwrap();
+        let stdin = child.stdin.take();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            while let Some(m) = read_message(&mut r) {
+                if tx.send(m).is_err() {
+                    break;
+                }
+            }
+        });
+        Client {
+            child,
+            stdin,
+            inbox: rx,
+            next_id: 0,
+            backlog: Vec::new(),
+        }
+    }
+
+    /// `wait_for` with a longer deadline, for the huge-input tests.
+    pub fn wait_for_within(
+        &mut self,
+        timeout: Duration,
+        mut pred: impl FnMut(&Value) -> bool,
+    ) -> Value {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                panic!("timed out after {timeout:?}");
+            }
+            if self.backlog.iter().any(&mut pred) {
+                return self.wait_for(pred);
+            }
+            match self.inbox.recv_timeout(left.min(TIMEOUT)) {
+                Ok(m) => {
+                    if m.get("method").is_some() && m.get("id").is_some() {
+                        let id = m["id"].clone();
+                        self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}));
+                    }
+                    self.backlog.push(m);
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => panic!("server closed its output"),
+            }
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Closes the server's standard input (end of input) without waiting.
+    pub fn close_stdin(&mut self) {
+        drop(self.stdin.take());
+    }
+
+    /// The exit status if the server exits within `timeout`, else None.
+    pub fn exit_within(&mut self, timeout: Duration) -> Option<i32> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status.code().unwrap_or(-1));
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! The analysis entry point on arbitrary UTF-8, in both formats, plus the invariants the
+//! protocol layer relies on: spans inside the text on char boundaries, fixes that apply.
+#![no_main]
+
+use copydesk::analysis::line_index::Encoding;
+use copydesk::analysis::{analyze, Analyzer, Config, Format, LineCol, LineIndex};
+use libfuzzer_sys::fuzz_target;
+
+fn check_span(text: &str, s: copydesk::analysis::Span) {
+    assert!(
+        s.start <= s.end && s.end <= text.len(),
+        "{s:?} in {}",
+        text.len()
+    );
+    assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+}
+
+fuzz_target!(|data: &[u8]| {
+    // The first byte picks the format and whether to check the incremental analyser.
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
+    let config = Config::default();
+    let format = if mode & 1 == 0 {
+        Format::Plain
+    } else {
+        Format::Markdown
+    };
+    let a = analyze(text, format, &config);
+    let lines = LineIndex::new(text);
+    for p in &a.paragraphs {
+        check_span(text, p.span);
+        check_span(text, p.block);
+    }
+    for f in &a.findings {
+        check_span(text, f.span);
+        for r in &f.related {
+            check_span(text, r.span);
+        }
+        if let Some(fix) = &f.fix {
+            for e in &fix.edits {
+                check_span(text, e.span);
+            }
+        }
+        // Positions round-trip in both encodings.
+        for enc in [Encoding::Utf16, Encoding::Utf8] {
+            let lc: LineCol = lines.line_col(f.span.start, enc);
+            assert_eq!(lines.offset(text, lc, enc), f.span.start);
+        }
+    }
+    if mode & 2 == 0 {
+        return;
+    }
+    // The incremental analyser agrees with a fresh one after first seeing a prefix.
+    let mut cut = text.len() / 2;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let mut inc = Analyzer::new();
+    inc.analyze(&text[..cut], format, &config);
+    let again = inc.analyze(text, format, &config);
+    assert_eq!(again.findings, a.findings);
+});
