@@ -996,7 +996,16 @@ mod fuzz_regressions {
                     assert!(f.span.end <= text.len(), "{name}");
                 }
             }
-            for q in scan(&text) {
+            let quotes = scan(&text);
+            for q in &quotes {
+                // depth counts exactly the quotes found around it.
+                let around = quotes
+                    .iter()
+                    .filter(|o| o.open < q.open && q.end <= o.end)
+                    .count();
+                assert_eq!(q.depth as usize, around, "{name}: {q:?}");
+            }
+            for q in quotes {
                 assert!(
                     q.open <= q.inner.0 && q.inner.0 <= q.inner.1,
                     "{name}: {q:?}"

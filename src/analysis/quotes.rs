@@ -158,7 +158,17 @@ pub fn scan(para: &str) -> Vec<QuoteMarks> {
             (q.inner.1 - trail as u32).max(q.inner.0 + lead as u32),
         );
     }
-    out.sort_by_key(|q| (q.open, q.depth));
+    // Depth from the quotes actually found, not from the marks the scan had open (an
+    // apostrophe taken for an opening mark and then dropped must not nest anything).
+    out.sort_by_key(|q| (q.open, std::cmp::Reverse(q.end)));
+    let mut enclosing: Vec<u32> = Vec::new();
+    for q in &mut out {
+        while enclosing.last().is_some_and(|&end| end <= q.open) {
+            enclosing.pop();
+        }
+        q.depth = enclosing.len() as u16;
+        enclosing.push(q.end);
+    }
     out
 }
 
