@@ -394,7 +394,7 @@ impl P<'_> {
             }
             if addressee.is_none() {
                 if lemma == "tell" && k == cue + 1 {
-                    addressee = self.phrase_from(k, actors);
+                    addressee = self.phrase_from(k);
                 } else if matches!(w, "on" | "to") && k <= cue + 2 {
                     if let Some((_, _, actor)) = self
                         .mention_starting(k + 1)
@@ -402,7 +402,7 @@ impl P<'_> {
                     {
                         if actors[actor].kind == ActorKind::Organization {
                             let p = self
-                                .phrase_from(k + 1, actors)
+                                .phrase_from(k + 1)
                                 .unwrap_or_else(|| actors[actor].name.clone());
                             addressee = Some(format!("{w} {p}"));
                         }
@@ -427,8 +427,7 @@ impl P<'_> {
     }
 
     /// "the Guardian", "reporters", "the Financial Times": the noun phrase at `k`.
-    fn phrase_from(&self, k: usize, actors: &[Actor]) -> Option<String> {
-        let _ = actors;
+    fn phrase_from(&self, k: usize) -> Option<String> {
         let n = self.v.tokens.len();
         let mut e = k;
         while e < n && self.v.tokens[e].kind == Kind::Word && e < k + 5 {

@@ -330,13 +330,10 @@ fn items(c: &Ctx, a: usize, b: usize, headline_run: bool) -> Vec<Item> {
                 best_len = len;
                 break;
             }
-            if len <= lex.max_title {
-                if let Some(title) = lex.title(&key) {
-                    let _ = title;
-                    best = Some(Item::Title(key.clone(), i, i + len));
-                    best_len = len;
-                    break;
-                }
+            if len <= lex.max_title && lex.title(&key).is_some() {
+                best = Some(Item::Title(key.clone(), i, i + len));
+                best_len = len;
+                break;
             }
         }
         if best.is_none() && t.kind == Kind::Word {
@@ -624,7 +621,7 @@ pub fn extract(para: &str, toks: &[Token], quotes: &[QuoteMarks], headline: bool
         let headline_run = headline || (not_names_inside >= 2 && !ends_in_cue);
         let items = items(&c, a, b, headline_run);
         let before = m.candidates.len();
-        build(&c, &items, a, b, headline_run, &runs, &mut m);
+        build(&c, &items, a, headline_run, &runs, &mut m);
         if listed {
             for cand in &mut m.candidates[before..] {
                 cand.locative = true;
@@ -703,7 +700,6 @@ fn build(
     c: &Ctx,
     items: &[Item],
     a: usize,
-    b: usize,
     headline_run: bool,
     runs: &[(usize, usize)],
     m: &mut Mentions,
@@ -1038,7 +1034,6 @@ fn build(
             _ => p += 1,
         }
     }
-    let _ = b;
 }
 
 #[cfg(test)]

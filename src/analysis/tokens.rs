@@ -106,7 +106,7 @@ pub fn tokenize(para: &str) -> Vec<Token> {
                     poss = Some((end, j));
                 }
             }
-            let mut text = &para[s..end];
+            let text = &para[s..end];
             // Abbreviations keep their final period: U.S., Mr., Inc.
             if poss.is_none() && bytes.get(end) == Some(&b'.') {
                 let dotted =
@@ -120,10 +120,8 @@ pub fn tokenize(para: &str) -> Vec<Token> {
                 if dotted || initial || lex.abbreviations.contains(text) {
                     end += 1;
                     j = end;
-                    text = &para[s..end];
                 }
             }
-            let _ = text;
             let kind = if all_digits { Kind::Number } else { Kind::Word };
             out.push(Token {
                 start: s as u32,
