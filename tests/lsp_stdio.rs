@@ -172,16 +172,7 @@ fn hundreds_of_edits_sent_without_waiting_apply_in_order() {
     let fresh_uri = "file:///drafts/fresh.txt";
     c.open(fresh_uri, "plaintext", &text);
     let fresh = c.diagnostics(fresh_uri, 1);
-    let key = |d: &Value| {
-        let mut v: Vec<String> = d["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| format!("{} {} {}", x["range"], x["code"], x["message"]))
-            .collect();
-        v.sort();
-        v
-    };
+    let key = common::diagnostic_keys;
     assert!(
         !key(&fresh).is_empty(),
         "the pasted paragraphs should be found"

@@ -242,17 +242,6 @@ mod edits_proptest {
         v
     }
 
-    fn got_diagnostics(d: &Value) -> Vec<String> {
-        let mut v: Vec<String> = d["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| format!("{} {} {}", x["range"], x["code"], x["message"]))
-            .collect();
-        v.sort();
-        v
-    }
-
     proptest! {
         #![proptest_config(ProptestConfig { cases: 16, max_shrink_iters: 64, ..ProptestConfig::default() })]
 
@@ -296,7 +285,7 @@ mod edits_proptest {
             prop_assert_eq!(d["version"].as_i64(), Some(version));
             let want = expected_diagnostics(&text);
             prop_assert!(!want.is_empty());
-            prop_assert_eq!(got_diagnostics(&d), want);
+            prop_assert_eq!(common::diagnostic_keys(&d), want);
             prop_assert_eq!(c.shutdown_and_exit(), 0);
         }
     }

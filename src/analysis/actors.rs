@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 use super::lexicon::{Gender, Lexicon};
 use super::mentions::{ActorKind, Candidate, Mentions, PronounClass, Via, ORG_HEADS};
 use super::roster::Roster;
-use super::tokens::{Kind, Token};
+use super::tokens::Token;
 use super::Span;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -124,14 +124,8 @@ fn name_words(name: &str) -> Vec<&str> {
         .collect()
 }
 
-fn is_speech_verb(lex: &Lexicon, v: &ParaView, i: usize) -> bool {
-    v.tokens.get(i).is_some_and(|t| {
-        t.kind == Kind::Word && {
-            let w = t.text(v.text);
-            w.chars().all(char::is_lowercase)
-                && lex.speech_lemma(w).is_some_and(|l| l != "according")
-        }
-    })
+fn is_speech_verb(v: &ParaView, i: usize) -> bool {
+    super::tokens::is_speech_verb_at(v.text, v.tokens, i)
 }
 
 /// A person whose personhood the draft confirms: a known given name, a title or role, an
@@ -319,8 +313,8 @@ pub fn link(views: &[ParaView], roster: Option<&Roster>) -> Linked {
             } else if let Some(among) = org_parts.get(&c.name).filter(|_| !c.locative) {
                 Some((among[0], Via::Name))
             } else {
-                let speech_next = is_speech_verb(lex, v, c.last_token + 1)
-                    || is_speech_verb(lex, v, c.first_token.wrapping_sub(1));
+                let speech_next = is_speech_verb(v, c.last_token + 1)
+                    || is_speech_verb(v, c.first_token.wrapping_sub(1));
                 let kind = match c.kind {
                     Some(ActorKind::Person) if !c.weak => Some(ActorKind::Person),
                     Some(k) if !c.weak && k != ActorKind::Person => Some(k),
@@ -493,8 +487,7 @@ pub fn link(views: &[ParaView], roster: Option<&Roster>) -> Linked {
         .map(|a| {
             a.mentions.iter().any(|m| {
                 let v = &views[m.paragraph];
-                is_speech_verb(lex, v, m.tokens.1 + 1)
-                    || is_speech_verb(lex, v, m.tokens.0.wrapping_sub(1))
+                is_speech_verb(v, m.tokens.1 + 1) || is_speech_verb(v, m.tokens.0.wrapping_sub(1))
             })
         })
         .collect();
@@ -691,7 +684,6 @@ fn resolve_pronouns(
     resolved: &mut [Vec<(usize, usize, usize)>],
     eligible: &[bool],
 ) {
-    let lex = Lexicon::get();
     for p in 0..views.len() {
         let v = &views[p];
         for pr in &v.mentions.pronouns {
@@ -720,7 +712,7 @@ fn resolve_pronouns(
             if k > 0 && v.tokens[k - 1].text(v.text) == "that" {
                 k -= 1;
             }
-            if k > 0 && is_speech_verb(lex, v, k - 1) {
+            if k > 0 && is_speech_verb(v, k - 1) {
                 let verb = k - 1;
                 let coordinated = verb > 0 && v.tokens[verb - 1].text(v.text) == "and";
                 let before: Vec<(usize, usize, usize)> = resolved[p]

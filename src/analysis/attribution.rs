@@ -82,33 +82,7 @@ impl P<'_> {
         self.v.tokens[i].text(self.v.text)
     }
     fn is_verb(&self, i: usize) -> bool {
-        let Some(w) = self.word(i) else { return false };
-        if !w.chars().all(char::is_lowercase) {
-            return false;
-        }
-        let Some(lemma) = self.lex.speech_lemma(w) else {
-            return false;
-        };
-        if lemma == "according" {
-            return false;
-        }
-        // "a call", "the post", "the union’s demands": a determiner makes it a noun.
-        !(i > 0
-            && (self.v.tokens[i - 1].kind == Kind::Possessive
-                || self.word(i - 1).is_some_and(|p| {
-                    matches!(
-                        p,
-                        "a" | "an"
-                            | "the"
-                            | "this"
-                            | "that"
-                            | "his"
-                            | "her"
-                            | "their"
-                            | "its"
-                            | "our"
-                    )
-                })))
+        super::tokens::is_speech_verb_at(self.v.text, self.v.tokens, i)
     }
     fn mention_starting(&self, i: usize) -> Option<(usize, usize, usize)> {
         self.v.resolved.iter().copied().find(|&(f, _, _)| f == i)

@@ -190,6 +190,31 @@ pub fn tokenize(para: &str) -> Vec<Token> {
     out
 }
 
+/// Token `i` is a speech verb used as a verb: lowercase, in the speech-verb list (not
+/// the "according" of "according to"), and not turned into a noun by a determiner or a
+/// possessive before it ("a call", "the post", "the union’s demands").
+pub fn is_speech_verb_at(para: &str, toks: &[Token], i: usize) -> bool {
+    let Some(t) = toks.get(i) else { return false };
+    let w = t.text(para);
+    if !matches!(t.kind, Kind::Word | Kind::Number) || !w.chars().all(char::is_lowercase) {
+        return false;
+    }
+    if Lexicon::get()
+        .speech_lemma(w)
+        .is_none_or(|l| l == "according")
+    {
+        return false;
+    }
+    let Some(prev) = i.checked_sub(1).map(|k| toks[k]) else {
+        return true;
+    };
+    prev.kind != Kind::Possessive
+        && !matches!(
+            prev.text(para),
+            "a" | "an" | "the" | "this" | "that" | "his" | "her" | "their" | "its" | "our"
+        )
+}
+
 /// The paragraph looks like a headline: no sentence punctuation at the end and most words
 /// capitalised ("Hegseth Places Onus of Ukraine’s Security on Europe").
 pub fn is_headline(para: &str, tokens: &[Token]) -> bool {

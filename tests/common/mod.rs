@@ -157,6 +157,19 @@ impl Drop for Client {
     }
 }
 
+/// A publishDiagnostics payload as sorted "range code message" lines, for comparing two
+/// analyses of the same text.
+pub fn diagnostic_keys(params: &Value) -> Vec<String> {
+    let mut v: Vec<String> = params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| format!("{} {} {}", x["range"], x["code"], x["message"]))
+        .collect();
+    v.sort();
+    v
+}
+
 /// UTF-16 position of a byte offset, as an editor counts it.
 pub fn position(text: &str, offset: usize) -> Value {
     let before = &text[..offset];
