@@ -5,6 +5,8 @@
 //! This is the only whole-document step of the actor layer; everything it reads is
 //! per-paragraph and cached.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 
 use super::lexicon::{Gender, Lexicon};
@@ -44,6 +46,38 @@ pub struct ParaView<'a> {
     pub text: &'a str,
     pub tokens: &'a [Token],
     pub mentions: &'a Mentions,
+    /// Per token: a speech verb used as a verb (`tokens::is_speech_verb_at`), cached.
+    pub speech: &'a [bool],
+    /// `digest` of the paragraph: what name linking reads of it.
+    pub digest: u64,
+}
+
+/// Per token of a paragraph: is it a speech verb used as a verb. Computed once per
+/// paragraph text, so linking and attribution test a flag instead of the lexicon.
+pub fn speech_flags(text: &str, tokens: &[Token]) -> Vec<bool> {
+    (0..tokens.len())
+        .map(|i| super::tokens::is_speech_verb_at(text, tokens, i))
+        .collect()
+}
+
+/// A hash of everything name linking (`link_names`) reads of one paragraph: the
+/// candidates and nominals without their positions, and whether a speech verb stands
+/// next to each. Typing that changes none of it (most keystrokes) reuses the names.
+pub fn digest(mentions: &Mentions, speech: &[bool]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let flag = |i: usize| speech.get(i).copied().unwrap_or(false);
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    mentions.candidates.len().hash(&mut h);
+    for c in &mentions.candidates {
+        (&c.name, c.kind, c.subtype, c.via, &c.roles, &c.affiliation).hash(&mut h);
+        (c.gender, c.weak, c.locative, c.the, &c.alias).hash(&mut h);
+        (flag(c.last_token + 1) || flag(c.first_token.wrapping_sub(1))).hash(&mut h);
+    }
+    mentions.nominals.len().hash(&mut h);
+    for n in &mentions.nominals {
+        (&n.head, &n.country).hash(&mut h);
+    }
+    h.finish()
 }
 
 #[derive(Default)]
@@ -125,7 +159,7 @@ fn name_words(name: &str) -> Vec<&str> {
 }
 
 fn is_speech_verb(v: &ParaView, i: usize) -> bool {
-    super::tokens::is_speech_verb_at(v.text, v.tokens, i)
+    v.speech.get(i).copied().unwrap_or(false)
 }
 
 /// A person whose personhood the draft confirms: a known given name, a title or role, an
@@ -148,7 +182,63 @@ pub struct Linked {
     pub resolved: Vec<Vec<(usize, usize, usize)>>,
 }
 
+/// What linking decides from names alone: the actors (without mentions) and which
+/// candidate and nominal of which paragraph names which actor. It reads only what
+/// `digest` hashes, so it is reused across edits that leave every digest unchanged.
+#[derive(Debug, Default)]
+pub struct Names {
+    actors: Vec<Actor>,
+    /// (paragraph, candidate, actor, via).
+    placed: Vec<(usize, usize, usize, Via)>,
+    /// (paragraph, nominal, actor).
+    nominals: Vec<(usize, usize, usize)>,
+    roster_phrases: Vec<(String, usize)>,
+    org_parts: FxHashMap<String, Vec<usize>>,
+}
+
+/// The last `Names` and the inputs they were computed from.
+#[derive(Default)]
+pub struct NamesMemo {
+    key: u64,
+    roster: Option<Arc<Roster>>,
+    names: Option<Arc<Names>>,
+}
+
 pub fn link(views: &[ParaView], roster: Option<&Roster>) -> Linked {
+    assemble(views, &link_names(views, roster))
+}
+
+/// `link`, reusing the names of the previous call when no paragraph's `digest` and not
+/// the roster changed: the common keystroke then costs one pass over the mentions.
+pub fn link_with(views: &[ParaView], roster: Option<&Arc<Roster>>, memo: &mut NamesMemo) -> Linked {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    views.len().hash(&mut h);
+    for v in views {
+        v.digest.hash(&mut h);
+    }
+    let key = h.finish();
+    let same_roster = match (roster, &memo.roster) {
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    };
+    let names = match &memo.names {
+        Some(n) if memo.key == key && same_roster => n.clone(),
+        _ => {
+            let n = Arc::new(link_names(views, roster.map(|r| &**r)));
+            *memo = NamesMemo {
+                key,
+                roster: roster.cloned(),
+                names: Some(n.clone()),
+            };
+            n
+        }
+    };
+    assemble(views, &names)
+}
+
+pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
     let lex = Lexicon::get();
     let mut t = Table::default();
     let mut placed: Vec<(usize, usize, usize, Via)> = Vec::new(); // (para, cand idx, actor, via)
@@ -270,20 +360,21 @@ pub fn link(views: &[ParaView], roster: Option<&Roster>) -> Linked {
 
     // Pass 2: single words and weak candidates join what is known.
     // Where each actor has been mentioned, for "the most recent of these people".
-    let mut seen_at: Vec<std::collections::BTreeSet<usize>> =
+    let mut seen_at: Vec<std::collections::BTreeSet<(usize, usize)>> =
         vec![Default::default(); t.actors.len()];
     for &(p, ci, i, _) in &placed {
-        seen_at[i].insert(views[p].start + views[p].mentions.candidates[ci].span.0 as usize);
+        seen_at[i].insert((p, ci));
     }
-    let recent =
-        |seen_at: &[std::collections::BTreeSet<usize>], among: &[usize], at: usize| -> usize {
-            among
-                .iter()
-                .filter_map(|&a| seen_at.get(a)?.range(..at).next_back().map(|&o| (o, a)))
-                .max()
-                .map(|(_, a)| a)
-                .unwrap_or(among[0])
-        };
+    // Positions are (paragraph, candidate): the order of mentions, independent of offsets.
+    type Seen = std::collections::BTreeSet<(usize, usize)>;
+    let recent = |seen_at: &[Seen], among: &[usize], at: (usize, usize)| -> usize {
+        among
+            .iter()
+            .filter_map(|&a| seen_at.get(a)?.range(..at).next_back().map(|&o| (o, a)))
+            .max()
+            .map(|(_, a)| a)
+            .unwrap_or(among[0])
+    };
     let already: std::collections::HashSet<(usize, usize)> =
         placed.iter().map(|&(p, ci, _, _)| (p, ci)).collect();
     for (p, v) in views.iter().enumerate() {
@@ -291,7 +382,7 @@ pub fn link(views: &[ParaView], roster: Option<&Roster>) -> Linked {
             if already.contains(&(p, ci)) {
                 continue;
             }
-            let at = v.start + c.span.0 as usize;
+            let at = (p, ci);
             let words = name_words(&c.name);
             let surname = words[words.len().saturating_sub(1)..].join(" ");
             let found = if let Some(&i) = t.by_name.get(&c.name.to_lowercase()) {
@@ -341,9 +432,96 @@ pub fn link(views: &[ParaView], roster: Option<&Roster>) -> Linked {
         }
     }
 
+    // Nominal references resolve when exactly one actor fits. Candidates are indexed by
+    // the words a nominal can end in (a role's last word, an organisation's last word),
+    // so each nominal looks at a handful of actors, not all of them.
+    let mut nominal_hits = Vec::new();
+    let mut by_head: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    let lower_roles: Vec<Vec<String>> = t
+        .actors
+        .iter()
+        .map(|a| a.roles.iter().map(|r| r.to_lowercase()).collect())
+        .collect();
+    for (i, a) in t.actors.iter().enumerate() {
+        let keys: Vec<String> = match a.kind {
+            ActorKind::Organization => a
+                .name
+                .rsplit(' ')
+                .next()
+                .map(str::to_lowercase)
+                .into_iter()
+                .collect(),
+            ActorKind::Person => lower_roles[i]
+                .iter()
+                .filter_map(|r| r.rsplit(' ').next().map(str::to_string))
+                .collect(),
+            ActorKind::Place => Vec::new(),
+        };
+        for k in keys {
+            let v = by_head.entry(k).or_default();
+            if v.last() != Some(&i) {
+                v.push(i);
+            }
+        }
+    }
+    let role_fits = |r: &str, head: &str| {
+        r == head
+            || (r.ends_with(head) && r[..r.len() - head.len()].ends_with(' '))
+            || (head.ends_with(r) && head[..head.len() - r.len()].ends_with(' '))
+    };
+    for (p, v) in views.iter().enumerate() {
+        for (ni, n) in v.mentions.nominals.iter().enumerate() {
+            let last_word = n.head.rsplit(' ').next().unwrap_or(&n.head);
+            let org_head = ORG_HEADS.contains(&n.head.as_str());
+            let fits: Vec<usize> = by_head
+                .get(last_word)
+                .map(|v| v.as_slice())
+                .unwrap_or(&[])
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let a = &t.actors[i];
+                    if org_head {
+                        a.kind == ActorKind::Organization
+                    } else {
+                        a.kind == ActorKind::Person
+                            && lower_roles[i].iter().any(|r| role_fits(r, &n.head))
+                            && n.country
+                                .as_ref()
+                                .is_none_or(|c| a.affiliation.as_ref() == Some(c))
+                    }
+                })
+                .collect();
+            if let [i] = fits[..] {
+                nominal_hits.push((p, ni, i));
+            }
+        }
+    }
+    Names {
+        actors: t.actors,
+        placed,
+        nominals: nominal_hits,
+        roster_phrases,
+        org_parts,
+    }
+}
+
+/// Everything `Names` leaves to the text: mention spans, roster phrases, who speaks,
+/// pronouns, affiliation references and ids.
+fn assemble(views: &[ParaView], names: &Names) -> Linked {
+    let lex = Lexicon::get();
+    let mut t = Table {
+        actors: names.actors.clone(),
+        by_name: FxHashMap::default(),
+    };
+    let placed = &names.placed;
+    let roster_phrases = &names.roster_phrases;
+    let org_parts = &names.org_parts;
     let mut resolved: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); views.len()];
-    for &(p, ci, i, via) in &placed {
-        let c = &views[p].mentions.candidates[ci];
+    for &(p, ci, i, via) in placed {
+        let Some(c) = views.get(p).and_then(|v| v.mentions.candidates.get(ci)) else {
+            continue;
+        };
         let s = views[p].start;
         t.actors[i].mentions.push(ActorMention {
             span: Span::new(s + c.span.0 as usize, s + c.span.1 as usize),
@@ -356,7 +534,7 @@ pub fn link(views: &[ParaView], roster: Option<&Roster>) -> Linked {
     // Roster names and aliases wherever the text has them and no other mention does
     // ("the Pentagon chief").
     for (p, v) in views.iter().enumerate() {
-        for (phrase, i) in &roster_phrases {
+        for (phrase, i) in roster_phrases {
             // "the Pentagon chief" also opens a sentence as "The Pentagon chief".
             let mut forms = vec![phrase.clone()];
             let mut cs = phrase.chars();
@@ -406,76 +584,18 @@ pub fn link(views: &[ParaView], roster: Option<&Roster>) -> Linked {
         resolved[p].sort();
     }
 
-    // Nominal references resolve when exactly one actor fits. Candidates are indexed by
-    // the words a nominal can end in (a role's last word, an organisation's last word),
-    // so each nominal looks at a handful of actors, not all of them.
-    let mut by_head: FxHashMap<String, Vec<usize>> = FxHashMap::default();
-    let lower_roles: Vec<Vec<String>> = t
-        .actors
-        .iter()
-        .map(|a| a.roles.iter().map(|r| r.to_lowercase()).collect())
-        .collect();
-    for (i, a) in t.actors.iter().enumerate() {
-        let keys: Vec<String> = match a.kind {
-            ActorKind::Organization => a
-                .name
-                .rsplit(' ')
-                .next()
-                .map(str::to_lowercase)
-                .into_iter()
-                .collect(),
-            ActorKind::Person => lower_roles[i]
-                .iter()
-                .filter_map(|r| r.rsplit(' ').next().map(str::to_string))
-                .collect(),
-            ActorKind::Place => Vec::new(),
+    for &(p, ni, i) in &names.nominals {
+        let Some(n) = views.get(p).and_then(|v| v.mentions.nominals.get(ni)) else {
+            continue;
         };
-        for k in keys {
-            let v = by_head.entry(k).or_default();
-            if v.last() != Some(&i) {
-                v.push(i);
-            }
-        }
-    }
-    let role_fits = |r: &str, head: &str| {
-        r == head
-            || (r.ends_with(head) && r[..r.len() - head.len()].ends_with(' '))
-            || (head.ends_with(r) && head[..head.len() - r.len()].ends_with(' '))
-    };
-    for (p, v) in views.iter().enumerate() {
-        for n in &v.mentions.nominals {
-            let last_word = n.head.rsplit(' ').next().unwrap_or(&n.head);
-            let org_head = ORG_HEADS.contains(&n.head.as_str());
-            let fits: Vec<usize> = by_head
-                .get(last_word)
-                .map(|v| v.as_slice())
-                .unwrap_or(&[])
-                .iter()
-                .copied()
-                .filter(|&i| {
-                    let a = &t.actors[i];
-                    if org_head {
-                        a.kind == ActorKind::Organization
-                    } else {
-                        a.kind == ActorKind::Person
-                            && lower_roles[i].iter().any(|r| role_fits(r, &n.head))
-                            && n.country
-                                .as_ref()
-                                .is_none_or(|c| a.affiliation.as_ref() == Some(c))
-                    }
-                })
-                .collect();
-            if let [i] = fits[..] {
-                let s = v.start;
-                t.actors[i].mentions.push(ActorMention {
-                    span: Span::new(s + n.span.0 as usize, s + n.span.1 as usize),
-                    via: Via::Title,
-                    paragraph: p,
-                    tokens: (n.token, n.token),
-                });
-                resolved[p].push((n.token, n.token, i));
-            }
-        }
+        let s = views[p].start;
+        t.actors[i].mentions.push(ActorMention {
+            span: Span::new(s + n.span.0 as usize, s + n.span.1 as usize),
+            via: Via::Title,
+            paragraph: p,
+            tokens: (n.token, n.token),
+        });
+        resolved[p].push((n.token, n.token, i));
     }
     for r in resolved.iter_mut() {
         r.sort();

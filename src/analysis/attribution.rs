@@ -10,6 +10,10 @@
 //! 6. conversation: a quote paragraph with no cue continues the previous paragraph's
 //!    speaker; a quote continued over paragraphs takes the speaker of its last part.
 
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
 use super::lexicon::Lexicon;
 use super::mentions::ActorKind;
 use super::quotes::QuoteMarks;
@@ -40,10 +44,13 @@ pub struct Quote {
     pub continues: bool,
 }
 
+#[derive(Clone, Copy)]
 pub struct ParaQuotes<'a> {
     pub start: usize,
     pub text: &'a str,
     pub tokens: &'a [Token],
+    /// Per token: a speech verb used as a verb (`actors::speech_flags`).
+    pub speech: &'a [bool],
     pub quotes: &'a [QuoteMarks],
     /// (first token, last token, actor) of resolved mentions, in order.
     pub resolved: &'a [(usize, usize, usize)],
@@ -82,7 +89,7 @@ impl P<'_> {
         self.v.tokens[i].text(self.v.text)
     }
     fn is_verb(&self, i: usize) -> bool {
-        super::tokens::is_speech_verb_at(self.v.text, self.v.tokens, i)
+        self.v.speech.get(i).copied().unwrap_or(false)
     }
     fn mention_starting(&self, i: usize) -> Option<(usize, usize, usize)> {
         self.v.resolved.iter().copied().find(|&(f, _, _)| f == i)
@@ -447,9 +454,76 @@ fn words_in(text: &str) -> usize {
 }
 
 pub fn attribute(paras: &[ParaQuotes], actors: &[Actor]) -> Vec<Quote> {
-    let lex = Lexicon::get();
     let mut out: Vec<Quote> = Vec::new();
     for (pi, v) in paras.iter().enumerate() {
+        out.extend(in_paragraph(v, pi, actors));
+    }
+    across_paragraphs(paras, out)
+}
+
+/// The per-paragraph results of earlier runs, keyed by everything `in_paragraph` reads.
+#[derive(Default)]
+pub struct QuoteMemo {
+    entries: FxHashMap<u64, (u64, Arc<Vec<Quote>>)>,
+    generation: u64,
+}
+
+/// `attribute`, reusing a paragraph's quotes when its text (`content[i]`), its resolved
+/// mentions and the kinds and names of their actors are what they were: after an edit,
+/// only the edited paragraph and those whose mentions moved are attributed again.
+pub fn attribute_with(
+    paras: &[ParaQuotes],
+    content: &[u64],
+    actors: &[Actor],
+    memo: &mut QuoteMemo,
+) -> Vec<Quote> {
+    use std::hash::{Hash, Hasher};
+    memo.generation += 1;
+    let generation = memo.generation;
+    let mut out: Vec<Quote> = Vec::new();
+    for (pi, (v, &c)) in paras.iter().zip(content).enumerate() {
+        if v.quotes.is_empty() {
+            continue;
+        }
+        let mut h = rustc_hash::FxHasher::default();
+        (c, v.quotes.len(), v.resolved).hash(&mut h);
+        for &(_, _, a) in v.resolved {
+            if let Some(a) = actors.get(a) {
+                (a.kind, &a.subtype, &a.name).hash(&mut h);
+            }
+        }
+        let key = h.finish();
+        let local = &memo
+            .entries
+            .entry(key)
+            .and_modify(|e| e.0 = generation)
+            .or_insert_with(|| {
+                let rel = ParaQuotes { start: 0, ..*v };
+                (generation, Arc::new(in_paragraph(&rel, 0, actors)))
+            })
+            .1;
+        out.extend(local.iter().map(|q| {
+            let shift = |s: Span| Span::new(s.start + v.start, s.end + v.start);
+            Quote {
+                span: shift(q.span),
+                inner: shift(q.inner),
+                speaker_span: q.speaker_span.map(shift),
+                paragraph: pi,
+                ..q.clone()
+            }
+        }));
+    }
+    if memo.entries.len() > 2 * paras.len() + 64 {
+        memo.entries.retain(|_, e| e.0 == generation);
+    }
+    across_paragraphs(paras, out)
+}
+
+/// The quotes of one paragraph, attributed from what the paragraph itself says.
+fn in_paragraph(v: &ParaQuotes, pi: usize, actors: &[Actor]) -> Vec<Quote> {
+    let lex = Lexicon::get();
+    let mut out: Vec<Quote> = Vec::new();
+    {
         let p = P { v, lex };
         let mut local: Vec<(Quote, Attribution)> = Vec::new();
         let top: Vec<&QuoteMarks> = v.quotes.iter().filter(|q| q.depth == 0).collect();
@@ -538,7 +612,11 @@ pub fn attribute(paras: &[ParaQuotes], actors: &[Actor]) -> Vec<Quote> {
         }
         out.extend(local.into_iter().map(|(q, _)| q));
     }
-    // Multi-paragraph quotes and conversation, in document order.
+    out
+}
+
+/// Multi-paragraph quotes and conversation, in document order.
+fn across_paragraphs(paras: &[ParaQuotes], mut out: Vec<Quote>) -> Vec<Quote> {
     for q in out.iter_mut().filter(|q| !q.closed) {
         q.continues = paras
             .get(q.paragraph + 1)

@@ -167,6 +167,10 @@ pub struct ParagraphFacts {
     pub quotes: Vec<quotes::QuoteMarks>,
     pub headline: bool,
     pub mentions: mentions::Mentions,
+    /// Per token: a speech verb used as a verb.
+    pub speech: Vec<bool>,
+    /// What name linking reads of the paragraph (`actors::digest`).
+    pub link_digest: u64,
 }
 
 impl ParagraphFacts {
@@ -176,12 +180,15 @@ impl ParagraphFacts {
         let quotes = quotes::scan(text);
         let headline = tokens::is_headline(text, &toks);
         let mentions = mentions::extract(text, &toks, &quotes, headline);
+        let speech = actors::speech_flags(text, &toks);
         ParagraphFacts {
             fingerprint: fingerprint::Fingerprint::of(text),
+            link_digest: actors::digest(&mentions, &speech),
             tokens: toks,
             quotes,
             headline,
             mentions,
+            speech,
         }
     }
 }
@@ -200,6 +207,10 @@ pub struct Analyzer {
     /// Near-duplicate similarities from earlier runs: after an edit only pairs involving
     /// changed paragraphs are compared again (same findings as `duplicates::find`).
     pair_memo: duplicates::PairMemo,
+    /// The actor names of the last run, reused while no paragraph's names changed.
+    names_memo: actors::NamesMemo,
+    /// Each paragraph's attributed quotes, reused while its text and mentions stand.
+    quote_memo: attribution::QuoteMemo,
 }
 
 impl Analyzer {
@@ -211,15 +222,20 @@ impl Analyzer {
         let paragraphs = paragraphs::split(text, format);
         self.generation += 1;
         let generation = self.generation;
+        let keys: Vec<u64> = paragraphs
+            .iter()
+            .map(|p| fingerprint::content_key(&text[p.span.start..p.span.end]))
+            .collect();
         let facts: Vec<Arc<ParagraphFacts>> = paragraphs
             .iter()
-            .map(|p| {
-                let body = &text[p.span.start..p.span.end];
-                let key = fingerprint::content_key(body);
+            .zip(&keys)
+            .map(|(p, &key)| {
                 self.last_used.insert(key, generation);
                 self.cache
                     .entry(key)
-                    .or_insert_with(|| Arc::new(ParagraphFacts::compute(body)))
+                    .or_insert_with(|| {
+                        Arc::new(ParagraphFacts::compute(&text[p.span.start..p.span.end]))
+                    })
                     .clone()
             })
             .collect();
@@ -248,9 +264,11 @@ impl Analyzer {
                 text: &text[p.span.start..p.span.end],
                 tokens: &f.tokens,
                 mentions: &f.mentions,
+                speech: &f.speech,
+                digest: f.link_digest,
             })
             .collect();
-        let mut linked = actors::link(&views, config.roster.as_deref());
+        let mut linked = actors::link_with(&views, config.roster.as_ref(), &mut self.names_memo);
         // Cities and regions do not speak; countries and organisations may.
         let speakers: Vec<Vec<(usize, usize, usize)>> = linked
             .resolved
@@ -273,6 +291,7 @@ impl Analyzer {
                 start: v.start,
                 text: v.text,
                 tokens: &f.tokens,
+                speech: &f.speech,
                 // Attribution is superlinear in a paragraph's length (issue 7: a 200 KB
                 // paragraph took 50 s); a paragraph this long is not prose to attribute.
                 quotes: if v.text.len() > MAX_ATTRIBUTED_PARAGRAPH {
@@ -283,7 +302,8 @@ impl Analyzer {
                 resolved: r,
             })
             .collect();
-        let quotes = attribution::attribute(&para_quotes, &linked.actors);
+        let quotes =
+            attribution::attribute_with(&para_quotes, &keys, &linked.actors, &mut self.quote_memo);
         actors::rebind_quoted_pronouns(&mut linked.actors, &quotes, text);
         if config.quotes.unattributed {
             findings.extend(unattributed_quotes::find(&quotes));

@@ -1,0 +1,42 @@
+//! Types into a draft one character at a time and re-analyses after each keystroke, for
+//! profiling the incremental path: `perf record target/release/examples/editloop FILE N`.
+
+use std::time::Instant;
+
+use copydesk::analysis::{paragraphs, Analyzer, Config, Format};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().expect("usage: editloop FILE [EDITS]");
+    let edits: usize = args.next().map_or(200, |n| n.parse().expect("EDITS"));
+    let mut text = std::fs::read_to_string(&path).expect("readable UTF-8 file");
+    let paras = paragraphs::split(&text, Format::Plain);
+    let mid = paras.len() / 2;
+    let mut sites: Vec<usize> = paras[mid.saturating_sub(8)..(mid + 8).min(paras.len())]
+        .iter()
+        .map(|p| {
+            p.span.start
+                + text[p.span.start..p.span.end]
+                    .find(' ')
+                    .map_or(0, |k| k + 1)
+        })
+        .collect();
+    let config = Config::default();
+    let mut analyzer = Analyzer::new();
+    let t0 = Instant::now();
+    analyzer.analyze(&text, Format::Plain, &config);
+    eprintln!("first analysis: {:?}", t0.elapsed());
+    let t0 = Instant::now();
+    for k in 0..edits {
+        let i = k % sites.len();
+        text.insert(sites[i], 'x');
+        for s in sites.iter_mut().skip(i + 1) {
+            *s += 1;
+        }
+        std::hint::black_box(analyzer.analyze(&text, Format::Plain, &config));
+    }
+    eprintln!(
+        "{edits} edits: {:?} per edit",
+        t0.elapsed() / edits.max(1) as u32
+    );
+}
