@@ -1,5 +1,10 @@
 use clap::{Parser, Subcommand};
 
+// Analysis allocates many small strings and vectors per keystroke; mimalloc serves them
+// in about half the time of glibc's malloc and returns freed memory to the OS sooner.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use copydesk::cli::{self, OutputFormat};
 
 /// A language server for news drafts: duplicated paragraphs, who is who, and who said what.

@@ -497,6 +497,8 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
             }
         }
     }
+    // The ids when every actor is kept (no roster actor goes unmentioned): the usual case.
+    assign_ids(&mut t.actors);
     Names {
         actors: t.actors,
         placed,
@@ -518,6 +520,13 @@ fn assemble(views: &[ParaView], names: &Names) -> Linked {
     let roster_phrases = &names.roster_phrases;
     let org_parts = &names.org_parts;
     let mut resolved: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); views.len()];
+    let mut count = vec![0usize; t.actors.len()];
+    for &(_, _, i, _) in placed {
+        count[i] += 1;
+    }
+    for (a, n) in t.actors.iter_mut().zip(count) {
+        a.mentions.reserve_exact(n);
+    }
     for &(p, ci, i, via) in placed {
         let Some(c) = views.get(p).and_then(|v| v.mentions.candidates.get(ci)) else {
             continue;
@@ -620,16 +629,14 @@ fn assemble(views: &[ParaView], names: &Names) -> Linked {
     resolve_pronouns(views, &mut t, &mut resolved, &eligible);
     resolve_affiliation_refs(&mut t);
     // A short form of an organisation as affiliation ("Rovers") names the organisation.
-    let names: Vec<String> = t.actors.iter().map(|a| a.name.clone()).collect();
-    for a in &mut t.actors {
-        if let Some(full) = a
-            .affiliation
-            .as_ref()
-            .and_then(|x| org_parts.get(x))
-            .map(|v| v[0])
-        {
-            a.affiliation = Some(names[full].clone());
-        }
+    let short: Vec<(usize, usize)> = t
+        .actors
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| Some((i, org_parts.get(a.affiliation.as_ref()?)?[0])))
+        .collect();
+    for (i, full) in short {
+        t.actors[i].affiliation = Some(t.actors[full].name.clone());
     }
 
     // Organisation names given only as a lowercase head ("the union’s chief negotiator")
@@ -660,8 +667,23 @@ fn assemble(views: &[ParaView], names: &Names) -> Linked {
             }
         }
     }
-    let mut used = std::collections::HashSet::new();
-    for a in &mut t.actors {
+    if t.actors.len() == names.actors.len() {
+        for (a, n) in t.actors.iter_mut().zip(&names.actors) {
+            a.id.clone_from(&n.id);
+        }
+    } else {
+        assign_ids(&mut t.actors);
+    }
+    Linked {
+        actors: t.actors,
+        resolved,
+    }
+}
+
+/// Ids from names ("pete-hegseth"), numbered when two actors share one.
+fn assign_ids(actors: &mut [Actor]) {
+    let mut used = rustc_hash::FxHashSet::default();
+    for a in actors {
         let mut id = slug(&a.name);
         let base = id.clone();
         let mut k = 2;
@@ -670,10 +692,6 @@ fn assemble(views: &[ParaView], names: &Names) -> Linked {
             k += 1;
         }
         a.id = id;
-    }
-    Linked {
-        actors: t.actors,
-        resolved,
     }
 }
 

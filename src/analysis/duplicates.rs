@@ -425,26 +425,36 @@ pub fn find(
     facts: &[Arc<ParagraphFacts>],
     config: &DuplicatesConfig,
 ) -> Vec<Finding> {
-    findings(text, paragraphs, pairs(facts, config))
+    findings(
+        text,
+        &LineIndex::new(text),
+        paragraphs,
+        pairs(facts, config),
+    )
 }
 
 /// `find`, reusing the similarities in `memo` from earlier analyses of the same document
 /// (the same findings as `find`; what a long-lived `Analyzer` should call).
 pub fn find_with(
     text: &str,
+    lines: &LineIndex,
     paragraphs: &[Paragraph],
     facts: &[Arc<ParagraphFacts>],
     config: &DuplicatesConfig,
     memo: &mut PairMemo,
 ) -> Vec<Finding> {
-    findings(text, paragraphs, pairs_with(facts, config, memo))
+    findings(text, lines, paragraphs, pairs_with(facts, config, memo))
 }
 
-fn findings(text: &str, paragraphs: &[Paragraph], found: Vec<Pair>) -> Vec<Finding> {
+fn findings(
+    text: &str,
+    lines: &LineIndex,
+    paragraphs: &[Paragraph],
+    found: Vec<Pair>,
+) -> Vec<Finding> {
     if found.is_empty() {
         return Vec::new();
     }
-    let lines = LineIndex::new(text);
     found
         .into_iter()
         .map(|p| {
@@ -477,7 +487,7 @@ fn findings(text: &str, paragraphs: &[Paragraph], found: Vec<Pair>) -> Vec<Findi
                 fix: Some(Fix {
                     title: "Remove duplicate paragraph".to_string(),
                     edits: vec![Edit {
-                        span: removal_span(text, &lines, copy),
+                        span: removal_span(text, lines, copy),
                         text: String::new(),
                     }],
                 }),

@@ -30,6 +30,12 @@ pub struct LineIndex {
     wide: Vec<(usize, usize)>,
 }
 
+impl Default for LineIndex {
+    fn default() -> Self {
+        LineIndex::new("")
+    }
+}
+
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();

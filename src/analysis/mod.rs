@@ -132,6 +132,9 @@ pub struct Analysis {
     pub findings: Vec<Finding>,
     pub actors: Vec<Actor>,
     pub quotes: Vec<Quote>,
+    /// Lines of the analysed text, built once per analysis for everyone who converts
+    /// offsets (duplicate messages, the server's positions, the CLI's output).
+    pub lines: Arc<LineIndex>,
 }
 
 impl Analysis {
@@ -219,6 +222,7 @@ impl Analyzer {
     }
 
     pub fn analyze(&mut self, text: &str, format: Format, config: &Config) -> Analysis {
+        let lines = Arc::new(LineIndex::new(text));
         let paragraphs = paragraphs::split(text, format);
         self.generation += 1;
         let generation = self.generation;
@@ -250,6 +254,7 @@ impl Analyzer {
         if config.duplicates.enabled {
             findings.extend(duplicates::find_with(
                 text,
+                &lines,
                 &paragraphs,
                 &facts,
                 &config.duplicates,
@@ -317,6 +322,7 @@ impl Analyzer {
             findings,
             actors: linked.actors,
             quotes,
+            lines,
         }
     }
 }

@@ -175,7 +175,7 @@ fn range_json(idx: &LineIndex, s: Span) -> Value {
 
 /// The schema-version-1 JSON object for one analysed file.
 pub fn file_json(path: &str, text: &str, a: &Analysis) -> Value {
-    let idx = LineIndex::new(text);
+    let idx = &*a.lines;
     let paragraphs: Vec<Value> = a
         .paragraphs
         .iter()
@@ -190,10 +190,10 @@ pub fn file_json(path: &str, text: &str, a: &Analysis) -> Value {
                 "severity": f.severity.as_str(),
                 "message": f.message,
                 "span": span_json(f.span),
-                "range": range_json(&idx, f.span),
+                "range": range_json(idx, f.span),
                 "related": f.related.iter().map(|r| json!({
                     "span": span_json(r.span),
-                    "range": range_json(&idx, r.span),
+                    "range": range_json(idx, r.span),
                     "message": r.message,
                 })).collect::<Vec<_>>(),
             })
@@ -250,7 +250,7 @@ pub fn file_json(path: &str, text: &str, a: &Analysis) -> Value {
 }
 
 fn human(out: &mut impl Write, path: &str, text: &str, a: &Analysis) -> std::io::Result<()> {
-    let idx = LineIndex::new(text);
+    let idx = &*a.lines;
     for f in &a.findings {
         let line = idx.line_of(f.span.start);
         let col = text[idx.line_start(line)..f.span.start].chars().count() + 1;
