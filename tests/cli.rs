@@ -67,6 +67,36 @@ fn json_schema_version_1_with_spans_ranges_and_related() {
     assert_eq!(diag["related"][0]["message"], "first copy");
 }
 
+/// The JSON is written as it is built (issue 7: a flood of pasted copies once took 5.6 GB):
+/// several files, thousands of findings and text that needs escaping still make one valid
+/// document, every finding included.
+#[test]
+fn json_of_many_files_and_thousands_of_findings_is_one_document() {
+    let d = tmpdir("json-stream");
+    let flood = d.join("flood.txt");
+    std::fs::write(&flood, format!("{PARA}\n\n").repeat(3000)).unwrap();
+    let odd = d.join("odd \"name\".txt");
+    std::fs::write(&odd, "Tab\there, a backslash \\ and “quotes”.\n").unwrap();
+    let o = check(
+        &[
+            "--format",
+            "json",
+            flood.to_str().unwrap(),
+            odd.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["version"], 1);
+    let files = doc["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[0]["diagnostics"].as_array().unwrap().len(), 2999);
+    assert_eq!(files[0]["paragraphs"].as_array().unwrap().len(), 3000);
+    assert_eq!(files[1]["path"], odd.to_str().unwrap());
+    assert!(o.stdout.ends_with(b"}\n"));
+}
+
 #[test]
 fn human_format_and_clean_exit() {
     let d = tmpdir("human");

@@ -173,52 +173,70 @@ fn range_json(idx: &LineIndex, s: Span) -> Value {
     json!({"start": {"line": a.line, "character": a.col}, "end": {"line": b.line, "character": b.col}})
 }
 
-/// The schema-version-1 JSON object for one analysed file.
-pub fn file_json(path: &str, text: &str, a: &Analysis) -> Value {
+/// Writes the JSON array of `items` one element at a time: a draft with hundreds of
+/// thousands of findings never has its whole JSON document in memory (a 48 MB flood of
+/// pasted copies took 5.6 GB that way).
+fn write_array<T>(
+    out: &mut impl Write,
+    items: impl IntoIterator<Item = T>,
+    to_json: impl Fn(T) -> Value,
+) -> std::io::Result<()> {
+    out.write_all(b"[")?;
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, &to_json(item))?;
+    }
+    out.write_all(b"]")
+}
+
+/// The schema-version-1 JSON object for one analysed file, written as it is built. Keys
+/// are in alphabetical order, as `serde_json::Value` would print them.
+pub fn write_file_json(
+    out: &mut impl Write,
+    path: &str,
+    text: &str,
+    a: &Analysis,
+) -> std::io::Result<()> {
     let idx = &*a.lines;
-    let paragraphs: Vec<Value> = a
-        .paragraphs
-        .iter()
-        .map(|p| json!({"span": span_json(p.span)}))
-        .collect();
-    let diagnostics: Vec<Value> = a
-        .findings
-        .iter()
-        .map(|f| {
-            json!({
-                "code": f.code.as_str(),
-                "severity": f.severity.as_str(),
-                "message": f.message,
-                "span": span_json(f.span),
-                "range": range_json(idx, f.span),
-                "related": f.related.iter().map(|r| json!({
-                    "span": span_json(r.span),
-                    "range": range_json(idx, r.span),
-                    "message": r.message,
-                })).collect::<Vec<_>>(),
-            })
+    out.write_all(b"{\"actors\":")?;
+    write_array(out, &a.actors, |x| {
+        json!({
+            "id": x.id,
+            "name": x.name,
+            "kind": x.kind.as_str(),
+            "subtype": x.subtype,
+            "roles": x.roles,
+            "affiliation": x.affiliation,
+            "mentions": x.mentions.iter().map(|m| json!({
+                "span": span_json(m.span),
+                "text": &text[m.span.start..m.span.end],
+                "via": m.via.as_str(),
+            })).collect::<Vec<_>>(),
         })
-        .collect();
-    let actors: Vec<Value> = a
-        .actors
-        .iter()
-        .map(|x| {
-            json!({
-                "id": x.id,
-                "name": x.name,
-                "kind": x.kind.as_str(),
-                "subtype": x.subtype,
-                "roles": x.roles,
-                "affiliation": x.affiliation,
-                "mentions": x.mentions.iter().map(|m| json!({
-                    "span": span_json(m.span),
-                    "text": &text[m.span.start..m.span.end],
-                    "via": m.via.as_str(),
-                })).collect::<Vec<_>>(),
-            })
+    })?;
+    out.write_all(b",\"diagnostics\":")?;
+    write_array(out, &a.findings, |f| {
+        json!({
+            "code": f.code.as_str(),
+            "severity": f.severity.as_str(),
+            "message": f.message,
+            "span": span_json(f.span),
+            "range": range_json(idx, f.span),
+            "related": f.related.iter().map(|r| json!({
+                "span": span_json(r.span),
+                "range": range_json(idx, r.span),
+                "message": r.message,
+            })).collect::<Vec<_>>(),
         })
-        .collect();
-    let quote = |q: &analysis::Quote| {
+    })?;
+    out.write_all(b",\"paragraphs\":")?;
+    write_array(out, &a.paragraphs, |p| json!({"span": span_json(p.span)}))?;
+    out.write_all(b",\"path\":")?;
+    serde_json::to_writer(&mut *out, path)?;
+    out.write_all(b",\"quotes\":")?;
+    write_array(out, a.quotes.iter().filter(|q| !q.scare), |q| {
         json!({
             "span": span_json(q.span),
             "text": &text[q.inner.start..q.inner.end],
@@ -231,22 +249,14 @@ pub fn file_json(path: &str, text: &str, a: &Analysis) -> Value {
             "partial": q.partial,
             "words": q.words,
         })
-    };
-    let quotes: Vec<Value> = a.quotes.iter().filter(|q| !q.scare).map(quote).collect();
-    let scare: Vec<Value> = a
-        .quotes
-        .iter()
-        .filter(|q| q.scare)
-        .map(|q| json!({"span": span_json(q.span), "text": &text[q.inner.start..q.inner.end]}))
-        .collect();
-    json!({
-        "path": path,
-        "paragraphs": paragraphs,
-        "diagnostics": diagnostics,
-        "actors": actors,
-        "quotes": quotes,
-        "scare_quotes": scare,
-    })
+    })?;
+    out.write_all(b",\"scare_quotes\":")?;
+    write_array(
+        out,
+        a.quotes.iter().filter(|q| q.scare),
+        |q| json!({"span": span_json(q.span), "text": &text[q.inner.start..q.inner.end]}),
+    )?;
+    out.write_all(b"}")
 }
 
 fn human(out: &mut impl Write, path: &str, text: &str, a: &Analysis) -> std::io::Result<()> {
@@ -276,28 +286,32 @@ pub fn run(format: OutputFormat, config: &Config, paths: &[String]) -> i32 {
         eprintln!("copydesk: {e}");
     }
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Buffered: the JSON is written in many small pieces.
+    let mut out = std::io::BufWriter::new(stdout.lock());
     let mut findings = 0;
-    let mut files = Vec::new();
-    for d in &drafts {
+    if format == OutputFormat::Json && out.write_all(b"{\"files\":[").is_err() {
+        return EXIT_ERROR;
+    }
+    for (i, d) in drafts.iter().enumerate() {
         let format_of = Format::from_path(&d.path);
         let a = analysis::analyze(&d.text, format_of, config);
         findings += a.findings.len();
-        match format {
-            OutputFormat::Json => files.push(file_json(&d.path, &d.text, &a)),
-            OutputFormat::Human => {
-                if human(&mut out, &d.path, &d.text, &a).is_err() {
-                    return EXIT_ERROR;
-                }
-            }
-        }
-    }
-    if format == OutputFormat::Json {
-        let doc = json!({"version": 1, "files": files});
-        if writeln!(out, "{doc}").is_err() {
+        let written = match format {
+            OutputFormat::Json => (if i > 0 { out.write_all(b",") } else { Ok(()) })
+                .and_then(|()| write_file_json(&mut out, &d.path, &d.text, &a)),
+            OutputFormat::Human => human(&mut out, &d.path, &d.text, &a),
+        };
+        if written.is_err() {
             return EXIT_ERROR;
         }
-    } else {
+    }
+    if format == OutputFormat::Json && out.write_all(b"],\"version\":1}\n").is_err() {
+        return EXIT_ERROR;
+    }
+    if out.flush().is_err() {
+        return EXIT_ERROR;
+    }
+    if format == OutputFormat::Human {
         eprintln!(
             "{findings} finding{} in {} file{}",
             if findings == 1 { "" } else { "s" },
