@@ -47,6 +47,15 @@ pub struct PairMemo {
     used: usize,
     /// (paragraph, its lists) -> (decision, generation last used)
     map: FxHashMap<(u64, u64), (Decision, u64)>,
+    /// The paragraphs and pairs of the last run, from which the next one is patched.
+    last: Option<LastRun>,
+}
+
+#[derive(Debug)]
+struct LastRun {
+    facts: Vec<Arc<ParagraphFacts>>,
+    pairs: Vec<Pair>,
+    config: DuplicatesConfig,
 }
 
 /// The best similarity reaching the threshold and the exact fingerprints of the candidates
@@ -117,9 +126,304 @@ pub fn pairs_with(
     memo: &mut PairMemo,
 ) -> Vec<Pair> {
     memo.begin(config.near_threshold);
+    if let Some(out) = patch(facts, config, memo) {
+        memo.last = Some(LastRun {
+            facts: facts.to_vec(),
+            pairs: out.clone(),
+            config: config.clone(),
+        });
+        return out;
+    }
     let out = pairs_inner(facts, config, Some(&mut *memo));
     memo.end();
+    memo.last = Some(LastRun {
+        facts: facts.to_vec(),
+        pairs: out.clone(),
+        config: config.clone(),
+    });
     out
+}
+
+/// Paragraphs changed between two runs, beyond which a full run is cheaper than patching.
+const PATCH_MAX: usize = 16;
+
+/// The last run's pairs, patched for what changed since: the text between the common
+/// prefix and suffix of paragraphs (compared by identity of their cached facts) is decided
+/// again, and so is every later paragraph that shares a sketch feature with a removed or
+/// added one (its candidates, or the length of one of its lists, may have changed).
+/// Everything else keeps its pair, renumbered. None when a full run is needed: no last
+/// run, other settings, or many paragraphs changed.
+fn patch(
+    facts: &[Arc<ParagraphFacts>],
+    config: &DuplicatesConfig,
+    memo: &mut PairMemo,
+) -> Option<Vec<Pair>> {
+    let last = memo.last.take()?;
+    if last.config != *config {
+        return None;
+    }
+    let (old, new) = (&last.facts, facts);
+    let same = |a: &Arc<ParagraphFacts>, b: &Arc<ParagraphFacts>| Arc::ptr_eq(a, b);
+    let a = old.iter().zip(new).take_while(|(x, y)| same(x, y)).count();
+    let room = old.len().min(new.len()) - a;
+    let b = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(room)
+        .take_while(|(x, y)| same(x, y))
+        .count();
+    let (x_end, y_end) = (old.len() - b, new.len() - b);
+    if (x_end - a) + (y_end - a) > PATCH_MAX {
+        return None;
+    }
+    let (xs, ys) = (&old[a..x_end], &new[a..y_end]);
+    let exacts: Vec<u64> = xs.iter().chain(ys).map(|f| f.fingerprint.exact).collect();
+    let mut features: Vec<u64> = xs
+        .iter()
+        .chain(ys)
+        .flat_map(|f| f.fingerprint.sketch.iter().copied())
+        .collect();
+    features.sort_unstable();
+    features.dedup();
+    let mask_of = |sketch: &[u64]| sketch.iter().fold(0u64, |m, h| m | 1 << (h & 63));
+    let mask = mask_of(&features);
+    let near_ok = |g: &Fingerprint| {
+        g.words >= config.min_words.max(1) && config.near && g.words >= config.near_min_words
+    };
+    // How many indexed paragraphs list each changed feature: in the unchanged prefix, in
+    // what was removed, in what was added. Only paragraphs with a changed feature matter,
+    // and an exact copy has its original's features, so first copies are told apart
+    // among those alone.
+    let slot = |h: &u64| features.binary_search(h).ok();
+    let mut seen: rustc_hash::FxHashSet<u64> = Default::default();
+    let mut base = vec![0u32; features.len()];
+    let mut copied_in_prefix: Vec<u64> = Vec::new();
+    for f in &new[..a] {
+        let g = &f.fingerprint;
+        if g.words < config.min_words.max(1) {
+            continue;
+        }
+        if exacts.contains(&g.exact) {
+            copied_in_prefix.push(g.exact);
+        }
+        if mask_of(&g.sketch) & mask == 0 || !seen.insert(g.exact) || !near_ok(g) {
+            continue;
+        }
+        g.sketch.iter().filter_map(slot).for_each(|k| base[k] += 1);
+    }
+    // Per changed paragraph: indexed or not; per changed feature: how many indexed list it.
+    let count_changed = |fs: &[Arc<ParagraphFacts>]| {
+        let mut counts = vec![0u32; features.len()];
+        let mut indexed = vec![false; fs.len()];
+        let mut firsts = copied_in_prefix.clone();
+        for (f, ix) in fs.iter().zip(&mut indexed) {
+            let g = &f.fingerprint;
+            if g.words < config.min_words.max(1) || firsts.contains(&g.exact) {
+                continue;
+            }
+            firsts.push(g.exact);
+            if near_ok(g) {
+                *ix = true;
+                g.sketch
+                    .iter()
+                    .filter_map(slot)
+                    .for_each(|k| counts[k] += 1);
+            }
+        }
+        (counts, indexed)
+    };
+    let ((in_x, _), (in_y, y_indexed)) = (count_changed(xs), count_changed(ys));
+    let cap = POSTING_CAP as u32;
+    // A later paragraph's decision can change only if a removed or added paragraph was or
+    // is one of its candidates (shares enough features), if the list of one of its
+    // features crosses the cap, if its own pair pointed into the removed text, or if it
+    // is an exact copy of a changed paragraph (then what is indexed after it changes too:
+    // a full run).
+    let shift = |i: usize| {
+        if i < a {
+            i
+        } else {
+            i - (x_end - a) + (y_end - a)
+        }
+    };
+    let mut out: Vec<Pair> = last
+        .pairs
+        .iter()
+        .take_while(|p| p.copy < a)
+        .copied()
+        .collect();
+    for j in a..y_end {
+        out.extend(pair_for(facts, j, config, memo));
+    }
+    let mut olds = last.pairs.iter().skip_while(|p| p.copy < x_end).peekable();
+    let mut redone = 0;
+    for (j, f) in new.iter().enumerate().skip(y_end) {
+        let g = &f.fingerprint;
+        if g.words >= config.min_words.max(1) && exacts.contains(&g.exact) {
+            return None;
+        }
+        let j_old = j - y_end + x_end;
+        let kept = match olds.peek() {
+            Some(p) if p.copy == j_old => {
+                let p = **p;
+                olds.next();
+                Some(p)
+            }
+            _ => None,
+        };
+        let m = mask_of(&g.sketch);
+        let mut affected = kept.is_some_and(|p| (a..x_end).contains(&p.of));
+        let mut pair = kept.filter(|_| !affected).map(|p| Pair {
+            copy: j,
+            of: shift(p.of),
+            ..p
+        });
+        let exact_copy = kept.is_some_and(|p| p.exact);
+        if !affected && !exact_copy && m & mask != 0 && near_ok(g) {
+            affected = g
+                .sketch
+                .iter()
+                .filter_map(slot)
+                .any(|k| (base[k] + in_x[k] < cap) != (base[k] + in_y[k] < cap));
+            // Lists kept their usability, so the candidates are the old ones, less the
+            // removed paragraphs (none of them was the pair, or `affected` would be set),
+            // plus the added paragraphs that share enough usable features: the pair is the
+            // old one unless an added candidate is more similar, or as similar and earlier.
+            let need = if g.sketch.len() >= 4 { 2 } else { 1 };
+            for (yi, y) in ys.iter().enumerate().filter(|(yi, _)| y_indexed[*yi]) {
+                let shared = y
+                    .fingerprint
+                    .sketch
+                    .iter()
+                    .filter(|h| g.sketch.contains(h))
+                    .filter(|h| slot(h).is_some_and(|k| base[k] + in_y[k] < cap))
+                    .count();
+                if shared < need {
+                    continue;
+                }
+                let Some(sim) = y.fingerprint.similarity_at_least(g, config.near_threshold) else {
+                    continue;
+                };
+                let at = a + yi;
+                if pair.is_none_or(|p| sim > p.similarity || (sim == p.similarity && at < p.of)) {
+                    pair = Some(Pair {
+                        copy: j,
+                        of: at,
+                        similarity: sim,
+                        exact: false,
+                    });
+                }
+            }
+        }
+        if affected {
+            redone += 1;
+            if redone > PATCH_MAX {
+                return None;
+            }
+            out.extend(pair_for(facts, j, config, memo));
+        } else {
+            out.extend(pair);
+        }
+        if m & mask != 0 && g.words >= config.min_words.max(1) && seen.insert(g.exact) && near_ok(g)
+        {
+            g.sketch.iter().filter_map(slot).for_each(|k| base[k] += 1);
+        }
+    }
+    Some(out)
+}
+
+/// What `pairs_inner` decides for paragraph `j`, found by one scan of the paragraphs before
+/// it instead of an index of the whole document: the same first-copy rule, the same lists
+/// (lengths capped, hashes of their members) and so the same memo key and decision.
+fn pair_for(
+    facts: &[Arc<ParagraphFacts>],
+    j: usize,
+    config: &DuplicatesConfig,
+    memo: &mut PairMemo,
+) -> Option<Pair> {
+    let fp = &facts[j].fingerprint;
+    if fp.words < config.min_words.max(1) {
+        return None;
+    }
+    let mut first: FxHashMap<u64, usize> = FxHashMap::default();
+    let near = config.near && fp.words >= config.near_min_words;
+    let k = fp.sketch.len();
+    // Per feature of `fp`: members so far (capped as the index caps them), hash of members.
+    let mut lists: Vec<(u32, u64, Vec<u32>)> = vec![(0, 0, Vec::new()); k];
+    let mask = fp.sketch.iter().fold(0u64, |m, h| m | 1 << (h & 63));
+    for (i, f) in facts[..j].iter().enumerate() {
+        let g = &f.fingerprint;
+        if g.words < config.min_words.max(1) {
+            continue;
+        }
+        if first.contains_key(&g.exact) {
+            continue; // an exact copy: never indexed
+        }
+        first.insert(g.exact, i);
+        if g.exact == fp.exact {
+            return Some(Pair {
+                copy: j,
+                of: i,
+                similarity: 1.0,
+                exact: true,
+            });
+        }
+        if !near || !config.near || g.words < config.near_min_words {
+            continue;
+        }
+        for h in &g.sketch {
+            if mask & (1 << (h & 63)) == 0 {
+                continue;
+            }
+            if let Some(x) = fp.sketch.iter().position(|y| y == h) {
+                let l = &mut lists[x];
+                if (l.0 as usize) <= POSTING_CAP {
+                    l.0 += 1;
+                    l.1 = l.1.wrapping_add(scramble(g.exact));
+                    l.2.push(i as u32);
+                }
+            }
+        }
+    }
+    if !near {
+        return None;
+    }
+    let key = fp.sketch.iter().zip(&lists).fold(k as u64, |acc, (h, l)| {
+        let (len, hash) = if (l.0 as usize) < POSTING_CAP {
+            (l.0, l.1)
+        } else {
+            (u32::MAX, 0)
+        };
+        scramble(acc ^ scramble(*h ^ hash).wrapping_add(u64::from(len)))
+    });
+    let generation = memo.generation;
+    memo.used += 1;
+    let entry = memo.map.entry((fp.exact, key)).or_insert_with(|| {
+        let need = if k >= 4 { 2 } else { 1 };
+        let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
+        for l in lists.iter().filter(|l| (l.0 as usize) < POSTING_CAP) {
+            for &i in &l.2 {
+                *counts.entry(i).or_default() += 1;
+            }
+        }
+        let mut cands: Vec<u32> = counts
+            .into_iter()
+            .filter(|&(_, c)| c >= need)
+            .map(|(i, _)| i)
+            .collect();
+        cands.sort_unstable();
+        (decide(facts, fp, &cands, config), generation)
+    });
+    entry.1 = generation;
+    let (sim, tied) = entry.0.as_ref()?;
+    let i = tied.iter().filter_map(|e| first.get(e).copied()).min()?;
+    (*sim >= config.near_threshold).then_some(Pair {
+        copy: j,
+        of: i,
+        similarity: *sim,
+        exact: false,
+    })
 }
 
 fn pairs_inner(
@@ -732,6 +1036,137 @@ mod tests {
             );
         }
         assert!(memo.len() <= 2 * memo.used + 1024);
+    }
+
+    /// The facts of paragraphs, shared by content as `Analyzer` shares them: what lets
+    /// `pairs_with` see which paragraphs an edit left alone.
+    fn cached_facts(
+        paras: &[String],
+        cache: &mut FxHashMap<String, Arc<ParagraphFacts>>,
+    ) -> Vec<Arc<ParagraphFacts>> {
+        paras
+            .iter()
+            .map(|p| {
+                cache
+                    .entry(p.clone())
+                    .or_insert_with(|| Arc::new(ParagraphFacts::compute(p)))
+                    .clone()
+            })
+            .collect()
+    }
+
+    fn patched_pairs_agree(
+        start: &[Vec<usize>],
+        edits: &[(usize, usize, usize, Vec<usize>)],
+        t: f32,
+        which: usize,
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        const VOCAB: [&str; 12] = [
+            "the", "council", "voted", "on", "budget", "mayor", "said", "a", "harbor", "stadium",
+            "of", "rent",
+        ];
+        let words = |w: &[usize]| w.iter().map(|&i| VOCAB[i]).collect::<Vec<_>>().join(" ");
+        let mut paras: Vec<String> = start.iter().map(|p| words(p)).collect();
+        let mut config = configs()[which].clone();
+        config.near_threshold = t;
+        let mut cache = FxHashMap::default();
+        let mut memo = PairMemo::new();
+        for (op, x, y, w) in edits {
+            let (op, x, y, n) = (*op, *x, *y, paras.len());
+            match op {
+                0 => paras.insert(x % (n + 1), words(w)),
+                1 if n > 0 => {
+                    paras.remove(x % n);
+                }
+                2 if n > 0 => paras[x % n] = format!("{} {}", paras[x % n], words(w)),
+                // Stop words only: no sketch, so only the exact rule can pair them.
+                3 => paras.insert(x % (n + 1), "the on a of the on a of".to_string()),
+                _ if n > 0 => {
+                    let copy = paras[x % n].clone();
+                    paras.insert(y % (n + 1), copy);
+                }
+                _ => paras.push(words(w)),
+            }
+            let facts = cached_facts(&paras, &mut cache);
+            proptest::prop_assert_eq!(
+                pairs_with(&facts, &config, &mut memo),
+                pairs_reference(&facts, &config)
+            );
+        }
+        Ok(())
+    }
+
+    /// A paragraph inserted before another can change its pair while sharing only one
+    /// feature with it: by pushing that feature's list past the cap.
+    #[test]
+    fn patched_pairs_follow_a_list_pushed_past_the_cap() {
+        let word = |i: usize, k: usize| {
+            let l = |x: usize| char::from(b'a' + (x % 26) as u8);
+            format!("{}{}{}q", l(i), l(i / 26), l(k))
+        };
+        // Short paragraphs keep every bigram in their sketch: each has "zebra quartz".
+        let filler = |i: usize| {
+            let rest: Vec<String> = (0..4).map(|k| word(i, k)).collect();
+            format!("zebra quartz {}", rest.join(" "))
+        };
+        let mut paras: Vec<String> = (0..POSTING_CAP - 1).map(filler).collect();
+        // Shares "zebra quartz" and "ab cd" with filler 0: a candidate while the list is usable.
+        paras[0] = format!("{} ab cd", paras[0]);
+        paras.push(format!(
+            "zebra quartz ab cd {}",
+            (0..3).map(|k| word(999, k)).collect::<Vec<_>>().join(" ")
+        ));
+        let config = DuplicatesConfig {
+            near_threshold: 0.05,
+            min_words: 1,
+            near_min_words: 1,
+            ..DuplicatesConfig::default()
+        };
+        let mut cache = FxHashMap::default();
+        let mut memo = PairMemo::new();
+        let facts = cached_facts(&paras, &mut cache);
+        let before = pairs_with(&facts, &config, &mut memo);
+        assert_eq!(before, pairs_reference(&facts, &config));
+        let last = paras.len() - 1;
+        assert!(before.iter().any(|p| p.copy == last), "{before:?}");
+        paras.insert(last, filler(500));
+        let facts = cached_facts(&paras, &mut cache);
+        assert_eq!(
+            pairs_with(&facts, &config, &mut memo),
+            pairs_reference(&facts, &config)
+        );
+    }
+
+    proptest::proptest! {
+        // Patching the last run's pairs after an edit gives what a full run gives: edits
+        // insert, delete, reword and copy paragraphs of a tiny vocabulary (features shared
+        // by many, lists past the cap, ties, exact and near copies).
+        #[test]
+        fn patched_pairs_agree_with_the_reference_after_every_edit(
+            start in proptest::collection::vec(
+                proptest::collection::vec(0usize..12, 0..30), 0..40),
+            edits in proptest::collection::vec(
+                (0usize..5, 0usize..1000, 0usize..1000,
+                 proptest::collection::vec(0usize..12, 0..30)), 1..30),
+            t in 0.05f32..1.0,
+            which in 0usize..7,
+        ) {
+            patched_pairs_agree(&start, &edits, t, which)?;
+        }
+
+        // Enough paragraphs sharing few words that posting lists reach the cap, and edits
+        // push them across it.
+        #[test]
+        fn patched_pairs_agree_when_lists_cross_the_cap(
+            start in proptest::collection::vec(
+                proptest::collection::vec(1usize..6, 15..25), 60..90),
+            edits in proptest::collection::vec(
+                (0usize..5, 0usize..1000, 0usize..1000,
+                 proptest::collection::vec(1usize..6, 15..25)), 1..12),
+            t in 0.05f32..1.0,
+        ) {
+            patched_pairs_agree(&start, &edits, t, 0)?;
+        }
     }
 
     proptest::proptest! {
