@@ -9,9 +9,6 @@ mod gen;
 
 use std::hint::black_box;
 
-// The allocator the binary uses (src/main.rs), so the figures are the binary's.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -14,10 +14,6 @@ mod gen;
 
 use std::time::{Duration, Instant};
 
-// The allocator the binary uses (src/main.rs), so the figures are the binary's.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
