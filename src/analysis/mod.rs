@@ -275,10 +275,15 @@ impl Analyzer {
             .collect();
         let mut linked = actors::link_with(&views, config.roster.as_ref(), &mut self.names_memo);
         // Cities and regions do not speak; countries and organisations may.
+        // Only paragraphs with quotes need their speakers (most have none).
         let speakers: Vec<Vec<(usize, usize, usize)>> = linked
             .resolved
             .iter()
-            .map(|r| {
+            .zip(&facts)
+            .map(|(r, f)| {
+                if f.quotes.is_empty() {
+                    return Vec::new();
+                }
                 r.iter()
                     .copied()
                     .filter(|&(_, _, i)| {
