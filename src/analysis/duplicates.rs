@@ -54,8 +54,39 @@ pub struct PairMemo {
 #[derive(Debug)]
 struct LastRun {
     facts: Vec<Arc<ParagraphFacts>>,
+    /// What the patch reads of each paragraph, side by side: scanning these instead of
+    /// following each paragraph's pointers is what makes a scan of the document cheap.
+    briefs: Vec<Brief>,
     pairs: Vec<Pair>,
     config: DuplicatesConfig,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Brief {
+    exact: u64,
+    mask: u64,
+    words: usize,
+    len: usize,
+    sketch: [u64; SKETCH],
+}
+
+impl Brief {
+    fn of(fp: &Fingerprint) -> Brief {
+        let mut sketch = [0; SKETCH];
+        let len = fp.sketch.len().min(SKETCH);
+        sketch[..len].copy_from_slice(&fp.sketch[..len]);
+        Brief {
+            exact: fp.exact,
+            mask: fp.sketch.iter().fold(0, |m, h| m | 1 << (h & 63)),
+            words: fp.words,
+            len,
+            sketch,
+        }
+    }
+
+    fn sketch(&self) -> &[u64] {
+        &self.sketch[..self.len]
+    }
 }
 
 /// The best similarity reaching the threshold and the exact fingerprints of the candidates
@@ -126,9 +157,10 @@ pub fn pairs_with(
     memo: &mut PairMemo,
 ) -> Vec<Pair> {
     memo.begin(config.near_threshold);
-    if let Some(out) = patch(facts, config, memo) {
+    if let Some((out, briefs)) = patch(facts, config, memo) {
         memo.last = Some(LastRun {
             facts: facts.to_vec(),
+            briefs,
             pairs: out.clone(),
             config: config.clone(),
         });
@@ -138,6 +170,7 @@ pub fn pairs_with(
     memo.end();
     memo.last = Some(LastRun {
         facts: facts.to_vec(),
+        briefs: facts.iter().map(|f| Brief::of(&f.fingerprint)).collect(),
         pairs: out.clone(),
         config: config.clone(),
     });
@@ -157,7 +190,7 @@ fn patch(
     facts: &[Arc<ParagraphFacts>],
     config: &DuplicatesConfig,
     memo: &mut PairMemo,
-) -> Option<Vec<Pair>> {
+) -> Option<(Vec<Pair>, Vec<Brief>)> {
     let last = memo.last.take()?;
     if last.config != *config {
         return None;
@@ -177,55 +210,62 @@ fn patch(
     if (x_end - a) + (y_end - a) > PATCH_MAX {
         return None;
     }
-    let (xs, ys) = (&old[a..x_end], &new[a..y_end]);
-    let exacts: Vec<u64> = xs.iter().chain(ys).map(|f| f.fingerprint.exact).collect();
+    let mut briefs: Vec<Brief> = Vec::with_capacity(new.len());
+    briefs.extend_from_slice(&last.briefs[..a]);
+    briefs.extend(new[a..y_end].iter().map(|f| Brief::of(&f.fingerprint)));
+    briefs.extend_from_slice(&last.briefs[x_end..]);
+    let (xs, ys) = (&last.briefs[a..x_end], &briefs[a..y_end]);
+    let exacts: Vec<u64> = xs.iter().chain(ys).map(|f| f.exact).collect();
     let mut features: Vec<u64> = xs
         .iter()
         .chain(ys)
-        .flat_map(|f| f.fingerprint.sketch.iter().copied())
+        .flat_map(|f| f.sketch().iter().copied())
         .collect();
     features.sort_unstable();
     features.dedup();
     let mask_of = |sketch: &[u64]| sketch.iter().fold(0u64, |m, h| m | 1 << (h & 63));
     let mask = mask_of(&features);
-    let near_ok = |g: &Fingerprint| {
+    let slot = |h: &u64| features.binary_search(h).ok();
+    // Has a changed feature: the mask rules most paragraphs out, the search decides.
+    let touches = |g: &Brief| g.mask & mask != 0 && g.sketch().iter().any(|h| slot(h).is_some());
+    let near_ok = |g: &Brief| {
         g.words >= config.min_words.max(1) && config.near && g.words >= config.near_min_words
     };
     // How many indexed paragraphs list each changed feature: in the unchanged prefix, in
     // what was removed, in what was added. Only paragraphs with a changed feature matter,
     // and an exact copy has its original's features, so first copies are told apart
     // among those alone.
-    let slot = |h: &u64| features.binary_search(h).ok();
     let mut seen: rustc_hash::FxHashSet<u64> = Default::default();
     let mut base = vec![0u32; features.len()];
     let mut copied_in_prefix: Vec<u64> = Vec::new();
-    for f in &new[..a] {
-        let g = &f.fingerprint;
+    for g in &briefs[..a] {
         if g.words < config.min_words.max(1) {
             continue;
         }
         if exacts.contains(&g.exact) {
             copied_in_prefix.push(g.exact);
         }
-        if mask_of(&g.sketch) & mask == 0 || !seen.insert(g.exact) || !near_ok(g) {
+        if !touches(g) || !seen.insert(g.exact) || !near_ok(g) {
             continue;
         }
-        g.sketch.iter().filter_map(slot).for_each(|k| base[k] += 1);
+        g.sketch()
+            .iter()
+            .filter_map(slot)
+            .for_each(|k| base[k] += 1);
     }
     // Per changed paragraph: indexed or not; per changed feature: how many indexed list it.
-    let count_changed = |fs: &[Arc<ParagraphFacts>]| {
+    let count_changed = |fs: &[Brief]| {
         let mut counts = vec![0u32; features.len()];
         let mut indexed = vec![false; fs.len()];
         let mut firsts = copied_in_prefix.clone();
-        for (f, ix) in fs.iter().zip(&mut indexed) {
-            let g = &f.fingerprint;
+        for (g, ix) in fs.iter().zip(&mut indexed) {
             if g.words < config.min_words.max(1) || firsts.contains(&g.exact) {
                 continue;
             }
             firsts.push(g.exact);
             if near_ok(g) {
                 *ix = true;
-                g.sketch
+                g.sketch()
                     .iter()
                     .filter_map(slot)
                     .for_each(|k| counts[k] += 1);
@@ -254,12 +294,11 @@ fn patch(
         .copied()
         .collect();
     for j in a..y_end {
-        out.extend(pair_for(facts, j, config, memo));
+        out.extend(pair_for(facts, &briefs, j, config, memo));
     }
     let mut olds = last.pairs.iter().skip_while(|p| p.copy < x_end).peekable();
     let mut redone = 0;
-    for (j, f) in new.iter().enumerate().skip(y_end) {
-        let g = &f.fingerprint;
+    for (j, g) in briefs.iter().enumerate().skip(y_end) {
         if g.words >= config.min_words.max(1) && exacts.contains(&g.exact) {
             return None;
         }
@@ -272,7 +311,7 @@ fn patch(
             }
             _ => None,
         };
-        let m = mask_of(&g.sketch);
+        let touched = touches(g);
         let mut affected = kept.is_some_and(|p| (a..x_end).contains(&p.of));
         let mut pair = kept.filter(|_| !affected).map(|p| Pair {
             copy: j,
@@ -280,9 +319,9 @@ fn patch(
             ..p
         });
         let exact_copy = kept.is_some_and(|p| p.exact);
-        if !affected && !exact_copy && m & mask != 0 && near_ok(g) {
+        if !affected && !exact_copy && touched && near_ok(g) {
             affected = g
-                .sketch
+                .sketch()
                 .iter()
                 .filter_map(slot)
                 .any(|k| (base[k] + in_x[k] < cap) != (base[k] + in_y[k] < cap));
@@ -290,19 +329,22 @@ fn patch(
             // removed paragraphs (none of them was the pair, or `affected` would be set),
             // plus the added paragraphs that share enough usable features: the pair is the
             // old one unless an added candidate is more similar, or as similar and earlier.
-            let need = if g.sketch.len() >= 4 { 2 } else { 1 };
+            let need = if g.len >= 4 { 2 } else { 1 };
             for (yi, y) in ys.iter().enumerate().filter(|(yi, _)| y_indexed[*yi]) {
                 let shared = y
-                    .fingerprint
-                    .sketch
+                    .sketch()
                     .iter()
-                    .filter(|h| g.sketch.contains(h))
+                    .filter(|h| g.sketch().contains(h))
                     .filter(|h| slot(h).is_some_and(|k| base[k] + in_y[k] < cap))
                     .count();
                 if shared < need {
                     continue;
                 }
-                let Some(sim) = y.fingerprint.similarity_at_least(g, config.near_threshold) else {
+                let fp = &new[j].fingerprint;
+                let Some(sim) = new[a + yi]
+                    .fingerprint
+                    .similarity_at_least(fp, config.near_threshold)
+                else {
                     continue;
                 };
                 let at = a + yi;
@@ -321,16 +363,18 @@ fn patch(
             if redone > PATCH_MAX {
                 return None;
             }
-            out.extend(pair_for(facts, j, config, memo));
+            out.extend(pair_for(facts, &briefs, j, config, memo));
         } else {
             out.extend(pair);
         }
-        if m & mask != 0 && g.words >= config.min_words.max(1) && seen.insert(g.exact) && near_ok(g)
-        {
-            g.sketch.iter().filter_map(slot).for_each(|k| base[k] += 1);
+        if touched && g.words >= config.min_words.max(1) && seen.insert(g.exact) && near_ok(g) {
+            g.sketch()
+                .iter()
+                .filter_map(slot)
+                .for_each(|k| base[k] += 1);
         }
     }
-    Some(out)
+    Some((out, briefs))
 }
 
 /// What `pairs_inner` decides for paragraph `j`, found by one scan of the paragraphs before
@@ -338,6 +382,7 @@ fn patch(
 /// (lengths capped, hashes of their members) and so the same memo key and decision.
 fn pair_for(
     facts: &[Arc<ParagraphFacts>],
+    briefs: &[Brief],
     j: usize,
     config: &DuplicatesConfig,
     memo: &mut PairMemo,
@@ -352,8 +397,7 @@ fn pair_for(
     // Per feature of `fp`: members so far (capped as the index caps them), hash of members.
     let mut lists: Vec<(u32, u64, Vec<u32>)> = vec![(0, 0, Vec::new()); k];
     let mask = fp.sketch.iter().fold(0u64, |m, h| m | 1 << (h & 63));
-    for (i, f) in facts[..j].iter().enumerate() {
-        let g = &f.fingerprint;
+    for (i, g) in briefs[..j].iter().enumerate() {
         if g.words < config.min_words.max(1) {
             continue;
         }
@@ -369,10 +413,10 @@ fn pair_for(
                 exact: true,
             });
         }
-        if !near || !config.near || g.words < config.near_min_words {
+        if !near || !config.near || g.words < config.near_min_words || g.mask & mask == 0 {
             continue;
         }
-        for h in &g.sketch {
+        for h in g.sketch() {
             if mask & (1 << (h & 63)) == 0 {
                 continue;
             }
