@@ -51,12 +51,15 @@ fn insertion() -> impl Strategy<Value = String> {
 enum Op {
     Insert(f64, String),
     Delete(f64, usize),
+    /// Typing over a selection: the same length or not.
+    Replace(f64, usize, String),
 }
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         3 => (0.0..1.0f64, insertion()).prop_map(|(a, s)| Op::Insert(a, s)),
         2 => (0.0..1.0f64, 1..40usize).prop_map(|(a, n)| Op::Delete(a, n)),
+        2 => (0.0..1.0f64, 1..3usize, "[A-Za-z “]{1,2}").prop_map(|(a, n, s)| Op::Replace(a, n, s)),
     ]
 }
 
@@ -78,6 +81,11 @@ fn apply(text: &mut String, op: &Op) {
             let from = boundary(text, (*a * text.len() as f64) as usize);
             let to = boundary(text, from + n);
             text.replace_range(from..to, "");
+        }
+        Op::Replace(a, n, s) => {
+            let from = boundary(text, (*a * text.len() as f64) as usize);
+            let to = boundary(text, from + n);
+            text.replace_range(from..to, s);
         }
     }
 }
@@ -102,13 +110,22 @@ fn roster_config() -> Config {
 }
 
 fn check(ops: &[Op], config: &Config) -> Result<(), TestCaseError> {
-    let mut text = DRAFT.to_string();
+    check_draft(ops, config, DRAFT, Format::Plain)
+}
+
+fn check_draft(
+    ops: &[Op],
+    config: &Config,
+    draft: &str,
+    format: Format,
+) -> Result<(), TestCaseError> {
+    let mut text = draft.to_string();
     let mut analyzer = Analyzer::new();
-    analyzer.analyze(&text, Format::Plain, config);
+    analyzer.analyze(&text, format, config);
     for (k, op) in ops.iter().enumerate() {
         apply(&mut text, op);
-        let incremental = analyzer.analyze(&text, Format::Plain, config);
-        let fresh = analyze(&text, Format::Plain, config);
+        let incremental = analyzer.analyze(&text, format, config);
+        let fresh = analyze(&text, format, config);
         prop_assert_eq!(
             summary(&incremental),
             summary(&fresh),
@@ -127,6 +144,16 @@ proptest! {
     #[test]
     fn a_reused_analyzer_equals_a_fresh_one(ops in prop::collection::vec(op(), 1..25)) {
         check(&ops, &Config::default())?;
+    }
+
+    /// One paragraph per line (no blank line: a typed blank line changes every paragraph),
+    /// and Markdown.
+    #[test]
+    fn a_reused_analyzer_equals_a_fresh_one_on_other_layouts(ops in prop::collection::vec(op(), 1..20)) {
+        let per_line = DRAFT.replace("\n\n", "\n");
+        check_draft(&ops, &Config::default(), &per_line, Format::Plain)?;
+        let markdown = format!("# {}", DRAFT.replace("\n\nDock", "\n\n- Dock"));
+        check_draft(&ops, &Config::default(), &markdown, Format::Markdown)?;
     }
 
     #[test]
@@ -148,4 +175,44 @@ fn a_new_roster_relinks_an_unchanged_text() {
     );
     let again = analyzer.analyze(DRAFT, Format::Plain, &Config::default());
     assert_eq!(summary(&again), summary(&plain));
+}
+
+/// Typing over a paragraph's first or last character (here quotation marks) must
+/// re-analyse that paragraph even though its length and position did not change.
+#[test]
+fn typing_over_the_first_or_last_character_of_a_paragraph_is_seen() {
+    let mut analyzer = Analyzer::new();
+    analyzer.analyze(DRAFT, Format::Plain, &Config::default());
+    let firsts = ["“We will", "“Nothing at all", "Noordzee said"].map(|n| DRAFT.find(n));
+    // The closing mark that ends "“Nothing at all.”".
+    let lasts = [DRAFT.find("all.”\n").map(|i| i + "all.".len())];
+    for at in firsts.into_iter().chain(lasts) {
+        let at = at.expect("in the draft");
+        let first = DRAFT[at..].chars().next().expect("a character");
+        // A character of the same length, so nothing moves.
+        let over = if first.is_ascii() { "X" } else { "\u{2019}" };
+        let text = format!("{}{over}{}", &DRAFT[..at], &DRAFT[at + first.len_utf8()..]);
+        let incremental = analyzer.analyze(&text, Format::Plain, &Config::default());
+        let fresh = analyze(&text, Format::Plain, &Config::default());
+        assert_eq!(summary(&incremental), summary(&fresh), "over byte {at}");
+        analyzer.analyze(DRAFT, Format::Plain, &Config::default());
+    }
+}
+
+/// The same with one-byte marks: straight quotes that open and close paragraphs.
+#[test]
+fn typing_over_a_straight_quote_at_either_end_of_a_paragraph_is_seen() {
+    let draft = "Mayor Linda Okafor spoke on Tuesday.\n\n\"We will build it,\" Okafor said. \"All of it.\"\n\nThe vote is next week.\n";
+    let ends = [
+        draft.find("\"We").unwrap(),
+        draft.find("it.\"").unwrap() + 3,
+    ];
+    for at in ends {
+        let mut analyzer = Analyzer::new();
+        analyzer.analyze(draft, Format::Plain, &Config::default());
+        let text = format!("{}X{}", &draft[..at], &draft[at + 1..]);
+        let incremental = analyzer.analyze(&text, Format::Plain, &Config::default());
+        let fresh = analyze(&text, Format::Plain, &Config::default());
+        assert_eq!(summary(&incremental), summary(&fresh), "over byte {at}");
+    }
 }

@@ -49,6 +49,51 @@ impl LineIndex {
         }
     }
 
+    /// The index of `new_text`, from this index of `old_text`: only the bytes between the
+    /// two texts' common prefix and common suffix are scanned, the entries on either side
+    /// are kept (after the change: moved). Equal to `LineIndex::new(new_text)`.
+    pub fn patch(&self, old_text: &str, new_text: &str) -> LineIndex {
+        let (p, s) = changed(old_text, new_text);
+        self.patch_changed(old_text, new_text, p, s)
+    }
+
+    /// `patch` with the texts' common prefix `p` and suffix `s` known (`changed`).
+    pub fn patch_changed(&self, old_text: &str, new_text: &str, p: usize, s: usize) -> LineIndex {
+        let (old, new) = (old_text.as_bytes(), new_text.as_bytes());
+        let (old_mid_end, new_mid_end) = (old.len() - s, new.len() - s);
+        let moved = |x: usize| x - old_mid_end + new_mid_end;
+
+        let keep = self.line_starts.partition_point(|&x| x <= p);
+        let after = self.line_starts.partition_point(|&x| x <= old_mid_end);
+        let mut line_starts = Vec::with_capacity(self.line_starts.len() + 16);
+        line_starts.extend_from_slice(&self.line_starts[..keep]);
+        line_starts.extend(memchr::memchr_iter(b'\n', &new[p..new_mid_end]).map(|i| p + i + 1));
+        line_starts.extend(self.line_starts[after..].iter().map(|&x| moved(x)));
+
+        let keep = self.wide.partition_point(|&(o, _)| o < p);
+        let after = self.wide.partition_point(|&(o, _)| o < old_mid_end);
+        let total_before = keep.checked_sub(1).map_or(0, |k| self.wide[k].1);
+        let old_total_mid = after.checked_sub(1).map_or(0, |k| self.wide[k].1);
+        let mut wide = Vec::with_capacity(self.wide.len() + 16);
+        wide.extend_from_slice(&self.wide[..keep]);
+        wide.extend(
+            wide_chars(&new[p..new_mid_end])
+                .into_iter()
+                .map(|(o, t)| (p + o, total_before + t)),
+        );
+        let new_total_mid = wide.last().map_or(0, |w| w.1);
+        wide.extend(
+            self.wide[after..]
+                .iter()
+                .map(|&(o, t)| (moved(o), t - old_total_mid + new_total_mid)),
+        );
+        LineIndex {
+            len: new.len(),
+            line_starts,
+            wide,
+        }
+    }
+
     /// The straightforward form of `new`, for the equivalence tests.
     #[cfg(test)]
     fn new_reference(text: &str) -> Self {
@@ -189,6 +234,51 @@ impl LineIndex {
     }
 }
 
+/// The lengths of the common prefix and common suffix of two texts, on character
+/// boundaries of both and not overlapping: what an edit left alone.
+pub fn changed(old_text: &str, new_text: &str) -> (usize, usize) {
+    let (old, new) = (old_text.as_bytes(), new_text.as_bytes());
+    let mut p = common_prefix(old, new);
+    while !new_text.is_char_boundary(p) {
+        p -= 1;
+    }
+    let room = old.len().min(new.len()) - p;
+    let mut s = common_suffix(&old[old.len() - room..], &new[new.len() - room..]);
+    while !new_text.is_char_boundary(new.len() - s) {
+        s -= 1;
+    }
+    (p, s)
+}
+
+/// Length of the common prefix, compared a block at a time (`==` on slices is memcmp).
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 256;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a[i..i + BLOCK] == b[i..i + BLOCK] {
+        i += BLOCK;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// Length of the common suffix of two equally long slices.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 256;
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut k = 0;
+    while k + BLOCK <= n && a[n - k - BLOCK..n - k] == b[n - k - BLOCK..n - k] {
+        k += BLOCK;
+    }
+    while k < n && a[n - k - 1] == b[n - k - 1] {
+        k += 1;
+    }
+    k
+}
+
 /// For each non-ASCII character of valid UTF-8: its offset and the running total of
 /// (UTF-8 length − UTF-16 length), which its lead byte decides: 2-byte characters are one
 /// UTF-16 unit (1 more byte than units), 3-byte ones one unit (2 more), 4-byte ones a
@@ -324,7 +414,58 @@ mod tests {
         }
     }
 
+    /// Long texts, so the prefix and suffix are compared block by block too.
+    #[test]
+    fn patched_index_equals_a_new_one_on_long_texts() {
+        let unit = "Line one “quoted” é\r\nsecond line 😀 with more words\n\nthird\rline\n";
+        let mut text = unit.repeat(200);
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n.max(1)
+        };
+        for _ in 0..300 {
+            let mut a = next(text.len() + 1);
+            while !text.is_char_boundary(a) {
+                a -= 1;
+            }
+            let mut b = (a + next(600)).min(text.len());
+            while !text.is_char_boundary(b) {
+                b -= 1;
+            }
+            let insert = ["", "x", "\n", "é😀\r\n", "“", &unit[..30]][next(6)];
+            let new = format!("{}{}{}", &text[..a], insert, &text[b..]);
+            let patched = LineIndex::new(&text).patch(&text, &new);
+            let fresh = LineIndex::new(&new);
+            assert_eq!(patched.parts(), fresh.parts());
+            text = new;
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn patched_index_equals_a_new_one(
+            old in "(\\PC|\n|\r|😀|é|“| )*",
+            at in 0.0..1.0f64,
+            cut in 0usize..40,
+            insert in "(\\PC|\n|\r|😀|é|“)*",
+        ) {
+            let mut a = (at * old.len() as f64) as usize;
+            while !old.is_char_boundary(a) {
+                a -= 1;
+            }
+            let mut b = (a + cut).min(old.len());
+            while !old.is_char_boundary(b) {
+                b -= 1;
+            }
+            let new = format!("{}{}{}", &old[..a], insert, &old[b..]);
+            let patched = LineIndex::new(&old).patch(&old, &new);
+            let fresh = LineIndex::new(&new);
+            proptest::prop_assert_eq!(patched.parts(), fresh.parts());
+        }
+
         #[test]
         fn fast_scan_agrees_on_arbitrary_text(text in "(\\PC|\n|\r|😀|é|“)*") {
             let (a, b) = (LineIndex::new(&text), LineIndex::new_reference(&text));

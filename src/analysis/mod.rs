@@ -214,6 +214,17 @@ pub struct Analyzer {
     names_memo: actors::NamesMemo,
     /// Each paragraph's attributed quotes, reused while its text and mentions stand.
     quote_memo: attribution::QuoteMemo,
+    /// The last text and what was derived from it alone, so that the next analysis scans
+    /// only what changed: line index, paragraph keys and facts.
+    last: Option<LastText>,
+}
+
+struct LastText {
+    text: String,
+    lines: Arc<LineIndex>,
+    paragraphs: Vec<Paragraph>,
+    keys: Vec<u64>,
+    facts: Vec<Arc<ParagraphFacts>>,
 }
 
 impl Analyzer {
@@ -222,27 +233,48 @@ impl Analyzer {
     }
 
     pub fn analyze(&mut self, text: &str, format: Format, config: &Config) -> Analysis {
-        let lines = Arc::new(LineIndex::new(text));
+        let last = self.last.take();
+        let changed = last.as_ref().map(|l| line_index::changed(&l.text, text));
+        let lines = match (&last, changed) {
+            (Some(l), Some((p, s))) => Arc::new(l.lines.patch_changed(&l.text, text, p, s)),
+            _ => Arc::new(LineIndex::new(text)),
+        };
         let paragraphs = paragraphs::split(text, format);
         self.generation += 1;
         let generation = self.generation;
-        let keys: Vec<u64> = paragraphs
-            .iter()
-            .map(|p| fingerprint::content_key(&text[p.span.start..p.span.end]))
-            .collect();
-        let facts: Vec<Arc<ParagraphFacts>> = paragraphs
-            .iter()
-            .zip(&keys)
-            .map(|(p, &key)| {
-                self.last_used.insert(key, generation);
+        // A paragraph wholly inside the text's unchanged prefix or suffix, where the last
+        // split had the same one, has the same key and facts: no hashing, no lookup.
+        let unchanged = |i: usize, para: &Paragraph| -> Option<usize> {
+            let (l, (p, s)) = (last.as_ref()?, changed?);
+            if para.span.end <= p && l.paragraphs.get(i).is_some_and(|o| o.span == para.span) {
+                return Some(i);
+            }
+            let k = (i + l.paragraphs.len()).checked_sub(paragraphs.len())?;
+            let o = l.paragraphs.get(k)?;
+            let suffix = o.span.start >= l.text.len() - s;
+            let moved = o.span.start + text.len() == para.span.start + l.text.len()
+                && o.span.len() == para.span.len();
+            (suffix && moved).then_some(k)
+        };
+        let mut keys: Vec<u64> = Vec::with_capacity(paragraphs.len());
+        let mut facts: Vec<Arc<ParagraphFacts>> = Vec::with_capacity(paragraphs.len());
+        for (i, para) in paragraphs.iter().enumerate() {
+            if let (Some(k), Some(l)) = (unchanged(i, para), last.as_ref()) {
+                keys.push(l.keys[k]);
+                facts.push(l.facts[k].clone());
+                continue;
+            }
+            let body = &text[para.span.start..para.span.end];
+            let key = fingerprint::content_key(body);
+            self.last_used.insert(key, generation);
+            keys.push(key);
+            facts.push(
                 self.cache
                     .entry(key)
-                    .or_insert_with(|| {
-                        Arc::new(ParagraphFacts::compute(&text[p.span.start..p.span.end]))
-                    })
-                    .clone()
-            })
-            .collect();
+                    .or_insert_with(|| Arc::new(ParagraphFacts::compute(body)))
+                    .clone(),
+            );
+        }
         // Forget paragraphs that vanished: keeps memory bounded by the live document.
         if self.cache.len() > 2 * facts.len() + 64 {
             let last_used = &self.last_used;
@@ -322,6 +354,16 @@ impl Analyzer {
             findings.extend(unbalanced_quotes::find(text, &quotes));
         }
         findings.sort_by_key(|f| (f.span.start, f.code));
+        let mut kept = last.map_or_else(String::new, |l| l.text);
+        kept.clear();
+        kept.push_str(text);
+        self.last = Some(LastText {
+            text: kept,
+            lines: lines.clone(),
+            paragraphs: paragraphs.clone(),
+            keys: keys.clone(),
+            facts: facts.clone(),
+        });
         Analysis {
             paragraphs,
             findings,
