@@ -164,8 +164,8 @@ impl Backend {
                     lines,
                     analysis,
                 });
-                // The previous snapshot is freed after publishing, not before: dropping a
-                // large analysis takes a while and the diagnostics should not wait for it.
+                // The previous snapshot is freed after publishing (below), not before:
+                // dropping a large analysis takes a while; the diagnostics should not wait.
                 let previous = {
                     let st = state.lock().unwrap_or_else(|e| e.into_inner());
                     let Some(e) = st.docs.get(&uri) else { return };
@@ -191,7 +191,11 @@ impl Backend {
                 client
                     .publish_diagnostics(uri.clone(), diagnostics, Some(version))
                     .await;
-                drop(previous);
+                // Freed beside the next analysis, not before it: a burst of keystrokes
+                // does not wait for the last version's actors and quotes to be freed.
+                if let Some(previous) = previous {
+                    tokio::task::spawn_blocking(move || drop(previous));
+                }
                 if lens_refresh {
                     // The reply is the client's business; never hold the worker on it.
                     let c = client.clone();
