@@ -1,5 +1,5 @@
 //! Types into a draft one character at a time and re-analyses after each keystroke, for
-//! profiling the incremental path: `perf record target/release/examples/editloop FILE N`.
+//! profiling the incremental path: `perf record target/release/examples/editloop FILE N [TYPED]`.
 
 use std::time::Instant;
 
@@ -7,8 +7,11 @@ use copydesk::analysis::{paragraphs, Analyzer, Config, Format};
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let path = args.next().expect("usage: editloop FILE [EDITS]");
+    let path = args.next().expect("usage: editloop FILE [EDITS] [TYPED]");
     let edits: usize = args.next().map_or(200, |n| n.parse().expect("EDITS"));
+    // What each keystroke types: "x" (inside a word) by default; "Q" starts a new name at
+    // the start of a word, so the names are linked again.
+    let typed = args.next().unwrap_or_else(|| "x".to_string());
     let mut text = std::fs::read_to_string(&path).expect("readable UTF-8 file");
     let paras = paragraphs::split(&text, Format::Plain);
     let mid = paras.len() / 2;
@@ -29,9 +32,9 @@ fn main() {
     let mut times = Vec::with_capacity(edits);
     for k in 0..edits {
         let i = k % sites.len();
-        text.insert(sites[i], 'x');
+        text.insert_str(sites[i], &typed);
         for s in sites.iter_mut().skip(i + 1) {
-            *s += 1;
+            *s += typed.len();
         }
         let t0 = Instant::now();
         std::hint::black_box(analyzer.analyze(&text, Format::Plain, &config));
