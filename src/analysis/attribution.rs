@@ -78,6 +78,28 @@ const SUBJECT_DETERMINERS: &[&str] = &[
 struct P<'a> {
     v: &'a ParaQuotes<'a>,
     lex: &'static Lexicon,
+    /// Per token: inside the words of a top-level quote. Asked for every token of a
+    /// sentence for every quote, so it is worked out once (a fuzzed paragraph of 2 KB
+    /// with 700 quotes took a second when each question scanned every quote).
+    inside: Vec<bool>,
+}
+
+impl<'a> P<'a> {
+    fn new(v: &'a ParaQuotes<'a>, lex: &'static Lexicon) -> Self {
+        let mut inside = vec![false; v.tokens.len()];
+        for q in v.quotes.iter().filter(|q| q.depth == 0) {
+            let from = v.tokens.partition_point(|t| t.start < q.inner.0);
+            for (k, t) in v.tokens.iter().enumerate().skip(from) {
+                if t.start >= q.inner.1 {
+                    break;
+                }
+                if t.end <= q.inner.1 {
+                    inside[k] = true;
+                }
+            }
+        }
+        P { v, lex, inside }
+    }
 }
 
 impl P<'_> {
@@ -102,11 +124,7 @@ impl P<'_> {
         self.v.tokens.partition_point(|t| t.start < o)
     }
     fn in_any_quote(&self, i: usize) -> bool {
-        let t = self.v.tokens[i];
-        self.v
-            .quotes
-            .iter()
-            .any(|q| q.depth == 0 && t.start >= q.inner.0 && t.end <= q.inner.1)
+        self.inside[i]
     }
 
     /// A speaker noun phrase that is not an actor: "the official", "a spokesman for the
@@ -524,7 +542,7 @@ fn in_paragraph(v: &ParaQuotes, pi: usize, actors: &[Actor]) -> Vec<Quote> {
     let lex = Lexicon::get();
     let mut out: Vec<Quote> = Vec::new();
     {
-        let p = P { v, lex };
+        let p = P::new(v, lex);
         let mut local: Vec<(Quote, Attribution)> = Vec::new();
         let top: Vec<&QuoteMarks> = v.quotes.iter().filter(|q| q.depth == 0).collect();
         for (qi, q) in top.iter().enumerate() {
