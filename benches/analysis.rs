@@ -126,21 +126,6 @@ fn passes(c: &mut Criterion) {
     }
 }
 
-/// Byte offsets of word starts in `n` different paragraphs around the middle of the text:
-/// where the incremental benchmarks type.
-pub fn edit_sites(text: &str, n: usize) -> Vec<usize> {
-    let paras = paragraphs::split(text, Format::Plain);
-    let mid = paras.len() / 2;
-    let from = mid.saturating_sub(n / 2);
-    paras[from..(from + n).min(paras.len())]
-        .iter()
-        .map(|p| {
-            let body = &text[p.span.start..p.span.end];
-            p.span.start + body.find(' ').map_or(0, |k| k + 1)
-        })
-        .collect()
-}
-
 fn incremental(c: &mut Criterion) {
     let config = Config::default();
     let mut g = c.benchmark_group("incremental");
@@ -153,7 +138,7 @@ fn incremental(c: &mut Criterion) {
         // the edited paragraph, as with a real keystroke) and every other paragraph is
         // unchanged.
         let mut text = draft.text.clone();
-        let mut sites = edit_sites(&text, 16);
+        let mut sites = gen::edit_sites(&text, 16);
         let mut analyzer = Analyzer::new();
         analyzer.analyze(&text, Format::Plain, &config);
         let mut k = 0usize;

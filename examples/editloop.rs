@@ -3,7 +3,10 @@
 
 use std::time::Instant;
 
-use copydesk::analysis::{paragraphs, Analyzer, Config, Format};
+use copydesk::analysis::{Analyzer, Config, Format};
+
+#[path = "../benches/support/gen.rs"]
+mod gen;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -13,17 +16,7 @@ fn main() {
     // the start of a word, so the names are linked again.
     let typed = args.next().unwrap_or_else(|| "x".to_string());
     let mut text = std::fs::read_to_string(&path).expect("readable UTF-8 file");
-    let paras = paragraphs::split(&text, Format::Plain);
-    let mid = paras.len() / 2;
-    let mut sites: Vec<usize> = paras[mid.saturating_sub(8)..(mid + 8).min(paras.len())]
-        .iter()
-        .map(|p| {
-            p.span.start
-                + text[p.span.start..p.span.end]
-                    .find(' ')
-                    .map_or(0, |k| k + 1)
-        })
-        .collect();
+    let mut sites = gen::edit_sites(&text, 16);
     let config = Config::default();
     let mut analyzer = Analyzer::new();
     let t0 = Instant::now();

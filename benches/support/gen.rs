@@ -1085,3 +1085,18 @@ pub fn insert_at_word(text: &mut String, at: usize, what: &str) -> usize {
     text.insert_str(off, what);
     off
 }
+
+/// Byte offsets of word starts in `n` different paragraphs around the middle of the text:
+/// where the incremental benchmarks type.
+pub fn edit_sites(text: &str, n: usize) -> Vec<usize> {
+    let paras = copydesk::analysis::paragraphs::split(text, copydesk::analysis::Format::Plain);
+    let mid = paras.len() / 2;
+    let from = mid.saturating_sub(n / 2);
+    paras[from..(from + n).min(paras.len())]
+        .iter()
+        .map(|p| {
+            let body = &text[p.span.start..p.span.end];
+            p.span.start + body.find(' ').map_or(0, |k| k + 1)
+        })
+        .collect()
+}
