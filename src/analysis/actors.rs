@@ -204,12 +204,9 @@ pub struct NamesMemo {
     names: Option<Arc<Names>>,
 }
 
-pub fn link(views: &[ParaView], roster: Option<&Roster>) -> Linked {
-    assemble(views, &link_names(views, roster))
-}
-
-/// `link`, reusing the names of the previous call when no paragraph's `digest` and not
-/// the roster changed: the common keystroke then costs one pass over the mentions.
+/// Links the document's mentions into actors. The names of the previous call are reused
+/// when no paragraph's `digest` and not the roster changed: the common keystroke then
+/// costs one pass over the mentions.
 pub fn link_with(views: &[ParaView], roster: Option<&Arc<Roster>>, memo: &mut NamesMemo) -> Linked {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();

@@ -471,14 +471,6 @@ fn words_in(text: &str) -> usize {
         .count()
 }
 
-pub fn attribute(paras: &[ParaQuotes], actors: &[Actor]) -> Vec<Quote> {
-    let mut out: Vec<Quote> = Vec::new();
-    for (pi, v) in paras.iter().enumerate() {
-        out.extend(in_paragraph(v, pi, actors));
-    }
-    across_paragraphs(paras, out)
-}
-
 /// The per-paragraph results of earlier runs, keyed by everything `in_paragraph` reads.
 #[derive(Default)]
 pub struct QuoteMemo {
@@ -486,9 +478,10 @@ pub struct QuoteMemo {
     generation: u64,
 }
 
-/// `attribute`, reusing a paragraph's quotes when its text (`content[i]`), its resolved
-/// mentions and the kinds and names of their actors are what they were: after an edit,
-/// only the edited paragraph and those whose mentions moved are attributed again.
+/// Who said each quote of the document. A paragraph's quotes are reused when its text
+/// (`content[i]`), its resolved mentions and the kinds and names of their actors are what
+/// they were: after an edit, only the edited paragraph and those whose mentions moved are
+/// attributed again.
 pub fn attribute_with(
     paras: &[ParaQuotes],
     content: &[u64],

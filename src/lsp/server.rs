@@ -113,9 +113,7 @@ impl Backend {
                 let (rope, version, format, revision, config) = job;
                 let mut moved = std::mem::take(&mut analyzer);
                 let result = tokio::task::spawn_blocking(move || {
-                    // Sized once: `to_string` grows the String as it goes (a third slower).
-                    let mut text = String::with_capacity(rope.len_bytes());
-                    rope.chunks().for_each(|c| text.push_str(c));
+                    let text = super::document::text_of(&rope);
                     drop(rope);
                     // A panic in the analysis is contained: see guard.rs.
                     let analysis = super::guard::analyze(&mut moved, &text, format, &config);
