@@ -70,6 +70,12 @@ struct Brief {
     sketch: [u64; SKETCH],
 }
 
+/// One bit per feature (its low six bits): two sketches with no bit in common share no
+/// feature, which rules most paragraphs out before any comparison.
+fn sketch_mask(sketch: &[u64]) -> u64 {
+    sketch.iter().fold(0, |m, h| m | 1 << (h & 63))
+}
+
 impl Brief {
     fn of(fp: &Fingerprint) -> Brief {
         let mut sketch = [0; SKETCH];
@@ -77,7 +83,7 @@ impl Brief {
         sketch[..len].copy_from_slice(&fp.sketch[..len]);
         Brief {
             exact: fp.exact,
-            mask: fp.sketch.iter().fold(0, |m, h| m | 1 << (h & 63)),
+            mask: sketch_mask(&fp.sketch),
             words: fp.words,
             len,
             sketch,
@@ -157,20 +163,17 @@ pub fn pairs_with(
     memo: &mut PairMemo,
 ) -> Vec<Pair> {
     memo.begin(config.near_threshold);
-    if let Some((out, briefs)) = patch(facts, config, memo) {
-        memo.last = Some(LastRun {
-            facts: facts.to_vec(),
-            briefs,
-            pairs: out.clone(),
-            config: config.clone(),
-        });
-        return out;
-    }
-    let out = pairs_inner(facts, config, Some(&mut *memo));
-    memo.end();
+    let (out, briefs) = patch(facts, config, memo).unwrap_or_else(|| {
+        let out = pairs_inner(facts, config, Some(&mut *memo));
+        memo.end();
+        (
+            out,
+            facts.iter().map(|f| Brief::of(&f.fingerprint)).collect(),
+        )
+    });
     memo.last = Some(LastRun {
         facts: facts.to_vec(),
-        briefs: facts.iter().map(|f| Brief::of(&f.fingerprint)).collect(),
+        briefs,
         pairs: out.clone(),
         config: config.clone(),
     });
@@ -223,8 +226,7 @@ fn patch(
         .collect();
     features.sort_unstable();
     features.dedup();
-    let mask_of = |sketch: &[u64]| sketch.iter().fold(0u64, |m, h| m | 1 << (h & 63));
-    let mask = mask_of(&features);
+    let mask = sketch_mask(&features);
     let slot = |h: &u64| features.binary_search(h).ok();
     // Has a changed feature: the mask rules most paragraphs out, the search decides.
     let touches = |g: &Brief| g.mask & mask != 0 && g.sketch().iter().any(|h| slot(h).is_some());
@@ -237,21 +239,22 @@ fn patch(
     // among those alone.
     let mut seen: rustc_hash::FxHashSet<u64> = Default::default();
     let mut base = vec![0u32; features.len()];
+    // An unchanged paragraph with a changed feature, first of its text: counted in `base`.
+    let count_indexed =
+        |g: &Brief, touched: bool, seen: &mut rustc_hash::FxHashSet<u64>, base: &mut [u32]| {
+            if touched && near_ok(g) && seen.insert(g.exact) {
+                g.sketch()
+                    .iter()
+                    .filter_map(slot)
+                    .for_each(|k| base[k] += 1);
+            }
+        };
     let mut copied_in_prefix: Vec<u64> = Vec::new();
     for g in &briefs[..a] {
-        if g.words < config.min_words.max(1) {
-            continue;
-        }
-        if exacts.contains(&g.exact) {
+        if g.words >= config.min_words.max(1) && exacts.contains(&g.exact) {
             copied_in_prefix.push(g.exact);
         }
-        if !touches(g) || !seen.insert(g.exact) || !near_ok(g) {
-            continue;
-        }
-        g.sketch()
-            .iter()
-            .filter_map(slot)
-            .for_each(|k| base[k] += 1);
+        count_indexed(g, touches(g), &mut seen, &mut base);
     }
     // Per changed paragraph: indexed or not; per changed feature: how many indexed list it.
     let count_changed = |fs: &[Brief]| {
@@ -367,12 +370,7 @@ fn patch(
         } else {
             out.extend(pair);
         }
-        if touched && g.words >= config.min_words.max(1) && seen.insert(g.exact) && near_ok(g) {
-            g.sketch()
-                .iter()
-                .filter_map(slot)
-                .for_each(|k| base[k] += 1);
-        }
+        count_indexed(g, touched, &mut seen, &mut base);
     }
     Some((out, briefs))
 }
@@ -396,7 +394,7 @@ fn pair_for(
     let k = fp.sketch.len();
     // Per feature of `fp`: members so far (capped as the index caps them), hash of members.
     let mut lists: Vec<(u32, u64, Vec<u32>)> = vec![(0, 0, Vec::new()); k];
-    let mask = fp.sketch.iter().fold(0u64, |m, h| m | 1 << (h & 63));
+    let mask = briefs[j].mask;
     for (i, g) in briefs[..j].iter().enumerate() {
         if g.words < config.min_words.max(1) {
             continue;
@@ -1099,16 +1097,18 @@ mod tests {
             .collect()
     }
 
+    /// The words the proptests build paragraphs from: few, so paragraphs share features.
+    const VOCAB: [&str; 12] = [
+        "the", "council", "voted", "on", "budget", "mayor", "said", "a", "harbor", "stadium", "of",
+        "rent",
+    ];
+
     fn patched_pairs_agree(
         start: &[Vec<usize>],
         edits: &[(usize, usize, usize, Vec<usize>)],
         t: f32,
         which: usize,
     ) -> Result<(), proptest::test_runner::TestCaseError> {
-        const VOCAB: [&str; 12] = [
-            "the", "council", "voted", "on", "budget", "mayor", "said", "a", "harbor", "stadium",
-            "of", "rent",
-        ];
         let words = |w: &[usize]| w.iter().map(|&i| VOCAB[i]).collect::<Vec<_>>().join(" ");
         let mut paras: Vec<String> = start.iter().map(|p| words(p)).collect();
         let mut config = configs()[which].clone();
@@ -1222,8 +1222,6 @@ mod tests {
                 proptest::collection::vec(0usize..12, 0..40), 1..150),
             t in 0.05f32..1.0,
         ) {
-            const VOCAB: [&str; 12] = ["the", "council", "voted", "on", "budget", "mayor",
-                "said", "a", "harbor", "stadium", "of", "rent"];
             let text: String = paras
                 .iter()
                 .map(|p| p.iter().map(|&w| VOCAB[w]).collect::<Vec<_>>().join(" "))
