@@ -216,3 +216,59 @@ fn typing_over_a_straight_quote_at_either_end_of_a_paragraph_is_seen() {
         assert_eq!(summary(&incremental), summary(&fresh), "over byte {at}");
     }
 }
+
+/// Re-analyses `draft` after `edited` with one analyser and compares it with a fresh one;
+/// also checks the edit made a difference, so the test cannot pass by doing nothing.
+fn edit_is_seen(draft: &str, edited: &str, config: &Config) {
+    let mut analyzer = Analyzer::new();
+    let before = analyzer.analyze(draft, Format::Plain, config);
+    let incremental = analyzer.analyze(edited, Format::Plain, config);
+    let fresh = analyze(edited, Format::Plain, config);
+    assert_eq!(summary(&incremental), summary(&fresh));
+    assert_ne!(
+        format!(
+            "{:?}",
+            before
+                .actors
+                .iter()
+                .map(|a| (&a.name, a.gender, a.mentions.len()))
+                .collect::<Vec<_>>()
+        ),
+        format!(
+            "{:?}",
+            fresh
+                .actors
+                .iter()
+                .map(|a| (&a.name, a.gender, a.mentions.len()))
+                .collect::<Vec<_>>()
+        ),
+        "the edit should change the actors"
+    );
+}
+
+/// A pronoun edited from "He" to "She" resolves to the same person, but teaches a
+/// different gender, which every later paragraph sees.
+#[test]
+fn a_pronoun_that_teaches_another_gender_is_seen() {
+    let draft = "Sasha Quill runs the ferry line.\n\nHe said the boats would sail on time.\n\nThe timetable changes in May.\n";
+    edit_is_seen(
+        draft,
+        &draft.replace("He said", "She said"),
+        &Config::default(),
+    );
+}
+
+/// A roster alias next to "said" makes its actor a speaker, whom a later pronoun can
+/// stand for; the alias no longer next to a speech verb is not one.
+#[test]
+fn an_alias_that_stops_speaking_is_seen_by_later_pronouns() {
+    let roster =
+        Roster::parse("[[actor]]\nname = \"Vale Ostrander\"\naliases = [\"the ferry boss\"]\n")
+            .expect("a valid roster");
+    let config = Config {
+        roster: Some(Arc::new(roster)),
+        ..Config::default()
+    };
+    let draft = "The ferry boss said the boats were safe.\n\nHe added that the crews were ready.\n";
+    edit_is_seen(draft, &draft.replace("boss said", "boss sat"), &config);
+}

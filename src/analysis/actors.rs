@@ -24,20 +24,44 @@ pub struct ActorMention {
     pub tokens: (usize, usize),
 }
 
+/// What linking decides about an actor from names alone. It is shared (`Arc`) between
+/// the analyses of successive versions, so a keystroke does not copy every actor's strings.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Actor {
+pub struct ActorInfo {
     pub id: String,
     pub name: String,
     pub kind: ActorKind,
     pub subtype: Option<String>,
     pub roles: Vec<String>,
     pub affiliation: Option<String>,
-    pub gender: Gender,
     pub description: Option<String>,
     pub aliases: Vec<String>,
-    pub mentions: Vec<ActorMention>,
     /// Named in the project roster.
     pub from_roster: bool,
+}
+
+/// An actor of one analysis: the shared `ActorInfo` (read through `Deref`: `a.name`),
+/// and what the text around its mentions decides.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Actor {
+    info: Arc<ActorInfo>,
+    /// Learnt from pronouns when no name or title gives it.
+    pub gender: Gender,
+    pub mentions: Vec<ActorMention>,
+}
+
+impl std::ops::Deref for Actor {
+    type Target = ActorInfo;
+    fn deref(&self) -> &ActorInfo {
+        &self.info
+    }
+}
+
+impl Actor {
+    /// The shared part, for changing it (copied first if another analysis shares it).
+    fn info_mut(&mut self) -> &mut ActorInfo {
+        Arc::make_mut(&mut self.info)
+    }
 }
 
 /// One paragraph's input to linking.
@@ -50,6 +74,9 @@ pub struct ParaView<'a> {
     pub speech: &'a [bool],
     /// `digest` of the paragraph: what name linking reads of it.
     pub digest: u64,
+    /// A hash of the paragraph's text (`fingerprint::content_key`): the same key, the
+    /// same paragraph as in the last call.
+    pub key: u64,
 }
 
 /// Per token of a paragraph: is it a speech verb used as a verb. Computed once per
@@ -94,24 +121,30 @@ impl Table {
         }
         let i = self.actors.len();
         self.actors.push(Actor {
-            id: String::new(),
-            name: name.to_string(),
-            kind,
-            subtype: None,
-            roles: Vec::new(),
-            affiliation: None,
+            info: Arc::new(ActorInfo {
+                id: String::new(),
+                name: name.to_string(),
+                kind,
+                subtype: None,
+                roles: Vec::new(),
+                affiliation: None,
+                description: None,
+                aliases: Vec::new(),
+                from_roster: false,
+            }),
             gender: Gender::Unknown,
-            description: None,
-            aliases: Vec::new(),
             mentions: Vec::new(),
-            from_roster: false,
         });
         self.by_name.insert(key, i);
         i
     }
 
     fn enrich(&mut self, i: usize, c: &Candidate) {
-        let a = &mut self.actors[i];
+        let gender = &mut self.actors[i].gender;
+        if *gender == Gender::Unknown {
+            *gender = c.gender;
+        }
+        let a = self.actors[i].info_mut();
         for r in &c.roles {
             if !a.roles.iter().any(|x| x.eq_ignore_ascii_case(r)) {
                 a.roles.push(r.clone());
@@ -119,9 +152,6 @@ impl Table {
         }
         if a.affiliation.is_none() {
             a.affiliation = c.affiliation.clone();
-        }
-        if a.gender == Gender::Unknown {
-            a.gender = c.gender;
         }
         if a.subtype.is_none() {
             a.subtype = c.subtype.map(str::to_string);
@@ -179,7 +209,7 @@ pub struct Linked {
     pub actors: Vec<Actor>,
     /// Per paragraph: (first token, last token, actor) of every resolved mention, pronouns
     /// included, in token order.
-    pub resolved: Vec<Vec<(usize, usize, usize)>>,
+    pub resolved: Arc<Vec<Vec<(usize, usize, usize)>>>,
 }
 
 /// What linking decides from names alone: the actors (without mentions) and which
@@ -188,26 +218,60 @@ pub struct Linked {
 #[derive(Debug, Default)]
 pub struct Names {
     actors: Vec<Actor>,
-    /// (paragraph, candidate, actor, via).
-    placed: Vec<(usize, usize, usize, Via)>,
-    /// (paragraph, nominal, actor).
-    nominals: Vec<(usize, usize, usize)>,
+    /// (candidate, actor, via) by paragraph: paragraph p's are `placed[placed_at[p]..placed_at[p + 1]]`.
+    placed: Vec<(usize, usize, Via)>,
+    placed_at: Vec<usize>,
+    /// (nominal, actor) by paragraph, likewise.
+    nominals: Vec<(usize, usize)>,
+    nominals_at: Vec<usize>,
     roster_phrases: Vec<(String, usize)>,
     org_parts: FxHashMap<String, Vec<usize>>,
 }
 
-/// The last `Names` and the inputs they were computed from.
+impl Names {
+    fn placed_in(&self, p: usize) -> &[(usize, usize, Via)] {
+        match (self.placed_at.get(p), self.placed_at.get(p + 1)) {
+            (Some(&a), Some(&b)) => &self.placed[a..b],
+            _ => &[],
+        }
+    }
+    fn nominals_in(&self, p: usize) -> &[(usize, usize)] {
+        match (self.nominals_at.get(p), self.nominals_at.get(p + 1)) {
+            (Some(&a), Some(&b)) => &self.nominals[a..b],
+            _ => &[],
+        }
+    }
+}
+
+/// Groups (paragraph, rest) by paragraph, keeping their order within one: the rests and,
+/// for paragraph p, where its run starts (`at[p]..at[p + 1]`).
+fn by_paragraph<T: Copy>(mut items: Vec<(usize, T)>, paragraphs: usize) -> (Vec<T>, Vec<usize>) {
+    items.sort_by_key(|x| x.0);
+    let mut at = Vec::with_capacity(paragraphs + 1);
+    let mut k = 0;
+    for p in 0..=paragraphs {
+        while k < items.len() && items[k].0 < p {
+            k += 1;
+        }
+        at.push(k);
+    }
+    (items.into_iter().map(|x| x.1).collect(), at)
+}
+
+/// What linking kept from the last call: the names, and the assembly built on them.
 #[derive(Default)]
-pub struct NamesMemo {
+pub struct LinkMemo {
     key: u64,
     roster: Option<Arc<Roster>>,
     names: Option<Arc<Names>>,
+    assembled: Option<Assembled>,
 }
 
 /// Links the document's mentions into actors. The names of the previous call are reused
-/// when no paragraph's `digest` and not the roster changed: the common keystroke then
-/// costs one pass over the mentions.
-pub fn link_with(views: &[ParaView], roster: Option<&Arc<Roster>>, memo: &mut NamesMemo) -> Linked {
+/// when no paragraph's `digest` and not the roster changed (typing in ordinary words);
+/// then only the changed paragraphs' mentions and pronouns are redone when what they
+/// decide stays inside them (`reassemble`), or else all of them (`assemble`).
+pub fn link_with(views: &[ParaView], roster: Option<&Arc<Roster>>, memo: &mut LinkMemo) -> Linked {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     views.len().hash(&mut h);
@@ -224,15 +288,24 @@ pub fn link_with(views: &[ParaView], roster: Option<&Arc<Roster>>, memo: &mut Na
         Some(n) if memo.key == key && same_roster => n.clone(),
         _ => {
             let n = Arc::new(link_names(views, roster.map(|r| &**r)));
-            *memo = NamesMemo {
+            *memo = LinkMemo {
                 key,
                 roster: roster.cloned(),
                 names: Some(n.clone()),
+                assembled: None,
             };
             n
         }
     };
-    assemble(views, &names)
+    if let Some(last) = &mut memo.assembled {
+        if reassemble(views, &names, last).is_some() {
+            return last.linked();
+        }
+    }
+    let fresh = assemble(views, &names);
+    let linked = fresh.linked();
+    memo.assembled = Some(fresh);
+    linked
 }
 
 pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
@@ -244,13 +317,13 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
     let mut roster_phrases: Vec<(String, usize)> = Vec::new();
     for r in roster.map(|r| r.actors.as_slice()).unwrap_or(&[]) {
         let i = t.add(&r.name, r.kind.unwrap_or(ActorKind::Person));
-        let a = &mut t.actors[i];
+        t.actors[i].gender = r.gender.unwrap_or(Gender::Unknown);
+        let a = t.actors[i].info_mut();
         if let Some(k) = r.kind {
             a.kind = k;
         }
         a.roles = r.roles.clone();
         a.affiliation = r.affiliation.clone();
-        a.gender = r.gender.unwrap_or(Gender::Unknown);
         a.description = r.description.clone();
         a.aliases = r.aliases.clone();
         a.from_roster = true;
@@ -496,185 +569,367 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
     }
     // The ids when every actor is kept (no roster actor goes unmentioned): the usual case.
     assign_ids(&mut t.actors);
+    let (placed, placed_at) = by_paragraph(
+        placed
+            .into_iter()
+            .map(|(p, ci, i, via)| (p, (ci, i, via)))
+            .collect(),
+        views.len(),
+    );
+    let (nominals, nominals_at) = by_paragraph(
+        nominal_hits
+            .into_iter()
+            .map(|(p, ni, i)| (p, (ni, i)))
+            .collect(),
+        views.len(),
+    );
     Names {
         actors: t.actors,
         placed,
-        nominals: nominal_hits,
+        placed_at,
+        nominals,
+        nominals_at,
         roster_phrases,
         org_parts,
     }
 }
 
-/// Everything `Names` leaves to the text: mention spans, roster phrases, who speaks,
-/// pronouns, affiliation references and ids.
-fn assemble(views: &[ParaView], names: &Names) -> Linked {
-    let lex = Lexicon::get();
-    let mut t = Table {
-        actors: names.actors.clone(),
-        by_name: FxHashMap::default(),
-    };
-    let placed = &names.placed;
-    let roster_phrases = &names.roster_phrases;
-    let org_parts = &names.org_parts;
-    let mut resolved: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); views.len()];
-    let mut count = vec![0usize; t.actors.len()];
-    for &(_, _, i, _) in placed {
-        count[i] += 1;
-    }
-    for (a, n) in t.actors.iter_mut().zip(count) {
-        a.mentions.reserve_exact(n);
-    }
-    for &(p, ci, i, via) in placed {
-        let Some(c) = views.get(p).and_then(|v| v.mentions.candidates.get(ci)) else {
+/// A mention resolved before or by the pronoun pass: tokens, actor (`Names` numbering),
+/// how it names the actor, and its span relative to its paragraph.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Hit {
+    first: usize,
+    last: usize,
+    actor: usize,
+    via: Via,
+    span: (u32, u32),
+}
+
+/// Paragraph `p`'s mentions before pronouns (placed candidates, roster phrases,
+/// nominals), in token order. It reads only the paragraph and `names`.
+fn paragraph_hits(v: &ParaView, p: usize, names: &Names) -> Vec<Hit> {
+    let mut hits: Vec<Hit> = Vec::new();
+    for &(ci, i, via) in names.placed_in(p) {
+        let Some(c) = v.mentions.candidates.get(ci) else {
             continue;
         };
-        let s = views[p].start;
-        t.actors[i].mentions.push(ActorMention {
-            span: Span::new(s + c.span.0 as usize, s + c.span.1 as usize),
+        hits.push(Hit {
+            first: c.first_token,
+            last: c.last_token,
+            actor: i,
             via,
-            paragraph: p,
-            tokens: (c.first_token, c.last_token),
+            span: c.span,
         });
-        resolved[p].push((c.first_token, c.last_token, i));
     }
     // Roster names and aliases wherever the text has them and no other mention does
     // ("the Pentagon chief").
-    for (p, v) in views.iter().enumerate() {
-        for (phrase, i) in roster_phrases {
-            // "the Pentagon chief" also opens a sentence as "The Pentagon chief".
-            let mut forms = vec![phrase.clone()];
-            let mut cs = phrase.chars();
-            if let Some(c0) = cs.next().filter(|c| c.is_lowercase()) {
-                forms.push(c0.to_uppercase().chain(cs).collect());
-            }
-            let hits: Vec<usize> = forms
-                .iter()
-                .flat_map(|f| v.text.match_indices(f.as_str()).map(|(o, _)| o))
-                .collect();
-            for at in hits {
-                let end = at + phrase.len();
-                let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
-                if !boundary(v.text[..at].chars().next_back())
-                    || !boundary(v.text[end..].chars().next())
-                {
-                    continue;
-                }
-                let first = v.tokens.partition_point(|tk| (tk.start as usize) < at);
-                let last = v.tokens.partition_point(|tk| (tk.end as usize) <= end);
-                if first >= last {
-                    continue;
-                }
-                // The alias is more specific than any name inside it ("Pentagon").
-                let inside: Vec<(usize, usize, usize)> = resolved[p]
-                    .iter()
-                    .copied()
-                    .filter(|&(f, l, _)| f < last && first <= l)
-                    .collect();
-                if inside.iter().any(|&(f, l, _)| f < first || l >= last) {
-                    continue;
-                }
-                for (f, _, j) in inside {
-                    let s0 = v.start + v.tokens[f].start as usize;
-                    t.actors[j].mentions.retain(|m| m.span.start != s0);
-                    resolved[p].retain(|x| x.0 != f);
-                }
-                t.actors[*i].mentions.push(ActorMention {
-                    span: Span::new(v.start + at, v.start + end),
-                    via: Via::Roster,
-                    paragraph: p,
-                    tokens: (first, last - 1),
-                });
-                resolved[p].push((first, last - 1, *i));
-            }
+    for (phrase, i) in &names.roster_phrases {
+        // "the Pentagon chief" also opens a sentence as "The Pentagon chief".
+        let mut forms = vec![phrase.clone()];
+        let mut cs = phrase.chars();
+        if let Some(c0) = cs.next().filter(|c| c.is_lowercase()) {
+            forms.push(c0.to_uppercase().chain(cs).collect());
         }
-        resolved[p].sort();
+        let found: Vec<usize> = forms
+            .iter()
+            .flat_map(|f| v.text.match_indices(f.as_str()).map(|(o, _)| o))
+            .collect();
+        for at in found {
+            let end = at + phrase.len();
+            let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+            if !boundary(v.text[..at].chars().next_back())
+                || !boundary(v.text[end..].chars().next())
+            {
+                continue;
+            }
+            let first = v.tokens.partition_point(|tk| (tk.start as usize) < at);
+            let last = v.tokens.partition_point(|tk| (tk.end as usize) <= end);
+            if first >= last {
+                continue;
+            }
+            // The alias is more specific than any name inside it ("Pentagon").
+            let inside = |h: &Hit| h.first < last && first <= h.last;
+            if hits
+                .iter()
+                .any(|h| inside(h) && (h.first < first || h.last >= last))
+            {
+                continue;
+            }
+            let starts: Vec<usize> = hits.iter().filter(|h| inside(h)).map(|h| h.first).collect();
+            hits.retain(|h| !starts.contains(&h.first));
+            hits.push(Hit {
+                first,
+                last: last - 1,
+                actor: *i,
+                via: Via::Roster,
+                span: (at as u32, end as u32),
+            });
+        }
     }
-
-    for &(p, ni, i) in &names.nominals {
-        let Some(n) = views.get(p).and_then(|v| v.mentions.nominals.get(ni)) else {
+    hits.sort_by_key(|h| (h.first, h.last, h.actor));
+    for &(ni, i) in names.nominals_in(p) {
+        let Some(n) = v.mentions.nominals.get(ni) else {
             continue;
         };
-        let s = views[p].start;
-        t.actors[i].mentions.push(ActorMention {
-            span: Span::new(s + n.span.0 as usize, s + n.span.1 as usize),
+        hits.push(Hit {
+            first: n.token,
+            last: n.token,
+            actor: i,
             via: Via::Title,
-            paragraph: p,
-            tokens: (n.token, n.token),
+            span: n.span,
         });
-        resolved[p].push((n.token, n.token, i));
     }
-    for r in resolved.iter_mut() {
-        r.sort();
-    }
+    hits.sort_by_key(|h| (h.first, h.last, h.actor));
+    hits
+}
 
-    let speaking: Vec<bool> = t
-        .actors
-        .iter()
-        .map(|a| {
-            a.mentions.iter().any(|m| {
-                let v = &views[m.paragraph];
-                is_speech_verb(v, m.tokens.1 + 1) || is_speech_verb(v, m.tokens.0.wrapping_sub(1))
-            })
+/// What the rest of the document sees of a paragraph's mentions before pronouns: who,
+/// how, and whether a speech verb stands beside them (`speaking`, `confirmed`).
+fn signature(v: &ParaView, hits: &[Hit]) -> Vec<(usize, Via, bool)> {
+    hits.iter()
+        .map(|h| {
+            let speaks =
+                is_speech_verb(v, h.last + 1) || is_speech_verb(v, h.first.wrapping_sub(1));
+            (h.actor, h.via, speaks)
         })
-        .collect();
-    let eligible: Vec<bool> = t
-        .actors
+        .collect()
+}
+
+/// The last assembly of a document, kept so that the next one redoes only the paragraphs
+/// whose text changed, as long as nothing they decide reaches another paragraph.
+#[derive(Debug)]
+struct Assembled {
+    names: Arc<Names>,
+    keys: Vec<u64>,
+    starts: Vec<usize>,
+    /// Per paragraph: `signature` of its mentions before pronouns.
+    sigs: Vec<Vec<(usize, Via, bool)>>,
+    /// Per paragraph: every mention after pronouns, in token order (`Names` numbering).
+    hits: Vec<Vec<Hit>>,
+    /// Genders learnt from pronouns: (paragraph, actor, gender), in document order.
+    learnt: Vec<(usize, usize, Gender)>,
+    eligible: Vec<bool>,
+    /// `Names` numbering -> the output's (`usize::MAX`: an unmentioned roster actor).
+    map: Vec<usize>,
+    /// The output, before `rebind_quoted_pronouns` (which works on a copy).
+    actors: Vec<Actor>,
+    resolved: Arc<Vec<Vec<(usize, usize, usize)>>>,
+}
+
+impl Assembled {
+    fn linked(&self) -> Linked {
+        Linked {
+            actors: self.actors.clone(),
+            resolved: self.resolved.clone(),
+        }
+    }
+}
+
+fn resolved_of(hits: &[Hit], map: &[usize]) -> Vec<(usize, usize, usize)> {
+    hits.iter()
+        .filter(|h| map[h.actor] != usize::MAX)
+        .map(|h| (h.first, h.last, map[h.actor]))
+        .collect()
+}
+
+/// Everything `Names` leaves to the text: mention spans, roster phrases, who speaks,
+/// pronouns, affiliation references and ids.
+fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
+    let lex = Lexicon::get();
+    let pre: Vec<Vec<Hit>> = views
         .iter()
-        .zip(&speaking)
-        .map(|(a, s)| *s || confirmed(a, lex))
+        .enumerate()
+        .map(|(p, v)| paragraph_hits(v, p, names))
         .collect();
-    resolve_pronouns(views, &mut t, &mut resolved, &eligible);
-    resolve_affiliation_refs(&mut t);
-    // A short form of an organisation as affiliation ("Rovers") names the organisation.
-    let short: Vec<(usize, usize)> = t
+    let sigs: Vec<Vec<(usize, Via, bool)>> = views
+        .iter()
+        .zip(&pre)
+        .map(|(v, h)| signature(v, h))
+        .collect();
+    let n = names.actors.len();
+    let mut speaking = vec![false; n];
+    let mut honorific = vec![false; n];
+    for &(i, via, speaks) in sigs.iter().flatten() {
+        speaking[i] |= speaks;
+        honorific[i] |= via == Via::Honorific;
+    }
+    let eligible: Vec<bool> = names
         .actors
         .iter()
         .enumerate()
-        .filter_map(|(i, a)| Some((i, org_parts.get(a.affiliation.as_ref()?)?[0])))
+        .map(|(i, a)| speaking[i] || honorific[i] || confirmed(a, lex))
+        .collect();
+    let mut genders: Vec<Gender> = names.actors.iter().map(|a| a.gender).collect();
+    let mut hits = pre;
+    let mut learnt = Vec::new();
+    let fit = Fit {
+        actors: &names.actors,
+        eligible: &eligible,
+    };
+    for (p, v) in views.iter().enumerate() {
+        let (done, rest) = hits.split_at_mut(p);
+        let earlier = [
+            p.checked_sub(1).map_or(&[][..], |q| &done[q]),
+            p.checked_sub(2).map_or(&[][..], |q| &done[q]),
+        ];
+        pronouns_in(v, p, &mut rest[0], earlier, &fit, &mut genders, &mut learnt);
+    }
+    let mut actors: Vec<Actor> = names.actors.clone();
+    for (a, g) in actors.iter_mut().zip(&genders) {
+        a.gender = *g;
+    }
+    for (p, (v, hs)) in views.iter().zip(&hits).enumerate() {
+        for h in hs {
+            actors[h.actor].mentions.push(ActorMention {
+                span: Span::new(v.start + h.span.0 as usize, v.start + h.span.1 as usize),
+                via: h.via,
+                paragraph: p,
+                tokens: (h.first, h.last),
+            });
+        }
+    }
+    resolve_affiliation_refs(&mut actors);
+    // A short form of an organisation as affiliation ("Rovers") names the organisation.
+    let short: Vec<(usize, usize)> = actors
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| Some((i, names.org_parts.get(a.affiliation.as_ref()?)?[0])))
         .collect();
     for (i, full) in short {
-        t.actors[i].affiliation = Some(t.actors[full].name.clone());
+        let name = actors[full].name.clone();
+        actors[i].info_mut().affiliation = Some(name);
     }
-
-    // Organisation names given only as a lowercase head ("the union’s chief negotiator")
-    // would be resolved here; affiliations keep the text the draft gives.
-    for a in &mut t.actors {
+    for a in &mut actors {
         a.mentions.sort_by_key(|m| m.span);
     }
     // Roster actors the draft never mentions are not part of it.
-    let keep: Vec<bool> = t.actors.iter().map(|a| !a.mentions.is_empty()).collect();
-    if keep.iter().any(|k| !k) {
-        let mut map = vec![usize::MAX; keep.len()];
-        let mut n = 0;
-        for (i, k) in keep.iter().enumerate() {
-            if *k {
-                map[i] = n;
-                n += 1;
-            }
-        }
-        let mut i = 0;
-        t.actors.retain(|_| {
-            i += 1;
-            keep[i - 1]
-        });
-        for r in resolved.iter_mut() {
-            r.retain(|x| keep[x.2]);
-            for x in r.iter_mut() {
-                x.2 = map[x.2];
-            }
+    let mut map = vec![usize::MAX; n];
+    let mut kept = 0;
+    for (i, a) in actors.iter().enumerate() {
+        if !a.mentions.is_empty() {
+            map[i] = kept;
+            kept += 1;
         }
     }
-    if t.actors.len() == names.actors.len() {
-        for (a, n) in t.actors.iter_mut().zip(&names.actors) {
-            a.id.clone_from(&n.id);
+    if kept < n {
+        actors.retain(|a| !a.mentions.is_empty());
+        // The actors were copied from `names` with their ids; only a dropped one shifts them.
+        assign_ids(&mut actors);
+    }
+    let resolved = hits.iter().map(|h| resolved_of(h, &map)).collect();
+    Assembled {
+        names: names.clone(),
+        keys: views.iter().map(|v| v.key).collect(),
+        starts: views.iter().map(|v| v.start).collect(),
+        sigs,
+        hits,
+        learnt,
+        eligible,
+        map,
+        actors,
+        resolved: Arc::new(resolved),
+    }
+}
+
+/// Brings the last assembly up to date when only some paragraphs' text changed and what
+/// each of them decides for the others is unchanged: the same actors in the same order
+/// named the same way, the same speakers, the same genders learnt. Then only their
+/// mentions are replaced and the others' spans moved. `None` when that does not hold.
+fn reassemble(views: &[ParaView], names: &Arc<Names>, last: &mut Assembled) -> Option<()> {
+    if !Arc::ptr_eq(names, &last.names) || views.len() != last.keys.len() {
+        return None;
+    }
+    let changed: Vec<usize> = (0..views.len())
+        .filter(|&p| views[p].key != last.keys[p])
+        .collect();
+    let mut genders: Vec<Gender> = names.actors.iter().map(|a| a.gender).collect();
+    let mut next = 0; // into last.learnt
+    let mut redone: Vec<(usize, Vec<Hit>)> = Vec::with_capacity(changed.len());
+    for &p in &changed {
+        while let Some(&(_, i, g)) = last.learnt.get(next).filter(|e| e.0 < p) {
+            genders[i] = g;
+            next += 1;
         }
-    } else {
-        assign_ids(&mut t.actors);
+        let pre = paragraph_hits(&views[p], p, names);
+        if signature(&views[p], &pre) != last.sigs[p] {
+            return None;
+        }
+        // Earlier paragraphs are read for their actors only, which are the same as last
+        // time (checked below for changed ones).
+        let mut hits = pre;
+        let mut learnt = Vec::new();
+        let earlier = [
+            p.checked_sub(1).map_or(&[][..], |q| &last.hits[q]),
+            p.checked_sub(2).map_or(&[][..], |q| &last.hits[q]),
+        ];
+        let fit = Fit {
+            actors: &names.actors,
+            eligible: &last.eligible,
+        };
+        pronouns_in(
+            &views[p],
+            p,
+            &mut hits,
+            earlier,
+            &fit,
+            &mut genders,
+            &mut learnt,
+        );
+        let before: Vec<(usize, Gender)> = last.learnt[next..]
+            .iter()
+            .take_while(|e| e.0 == p)
+            .map(|e| (e.1, e.2))
+            .collect();
+        next += before.len();
+        let now: Vec<(usize, Gender)> = learnt.iter().map(|e| (e.1, e.2)).collect();
+        if now != before
+            || !hits
+                .iter()
+                .map(|h| h.actor)
+                .eq(last.hits[p].iter().map(|h| h.actor))
+        {
+            return None;
+        }
+        redone.push((p, hits));
     }
-    Linked {
-        actors: t.actors,
-        resolved,
+    // Nothing reaches beyond the changed paragraphs: commit.
+    for a in &mut last.actors {
+        for m in &mut a.mentions {
+            let (new, old) = (views[m.paragraph].start, last.starts[m.paragraph]);
+            m.span = Span::new(m.span.start + new - old, m.span.end + new - old);
+        }
     }
+    let resolved = Arc::make_mut(&mut last.resolved);
+    for (p, hits) in redone {
+        let start = views[p].start;
+        let mut touched: Vec<usize> = hits.iter().map(|h| last.map[h.actor]).collect();
+        touched.sort_unstable();
+        touched.dedup();
+        for j in touched {
+            let ms = &mut last.actors[j].mentions;
+            ms.retain(|m| m.paragraph != p);
+            let at = ms.partition_point(|m| m.paragraph < p);
+            let new: Vec<ActorMention> = hits
+                .iter()
+                .filter(|h| last.map[h.actor] == j)
+                .map(|h| ActorMention {
+                    span: Span::new(start + h.span.0 as usize, start + h.span.1 as usize),
+                    via: h.via,
+                    paragraph: p,
+                    tokens: (h.first, h.last),
+                })
+                .collect();
+            ms.splice(at..at, new);
+            ms[at..].sort_by_key(|m| m.span);
+        }
+        resolved[p] = resolved_of(&hits, &last.map);
+        last.hits[p] = hits;
+    }
+    for (p, v) in views.iter().enumerate() {
+        last.keys[p] = v.key;
+        last.starts[p] = v.start;
+    }
+    Some(())
 }
 
 /// Ids from names ("pete-hegseth"), numbered when two actors share one.
@@ -688,16 +943,17 @@ fn assign_ids(actors: &mut [Actor]) {
             id = format!("{base}-{k}");
             k += 1;
         }
-        a.id = id;
+        if a.id != id {
+            a.info_mut().id = id;
+        }
     }
 }
 
 /// "Its chief executive, X" / "the union’s negotiator, X": the affiliation was recorded as
 /// a reference ("@its", "@union"); it is the organisation the draft last named before the
 /// person, or the one whose name ends in that noun.
-fn resolve_affiliation_refs(t: &mut Table) {
-    let orgs: Vec<(usize, String, Vec<usize>)> = t
-        .actors
+fn resolve_affiliation_refs(actors: &mut [Actor]) {
+    let orgs: Vec<(usize, String, Vec<usize>)> = actors
         .iter()
         .filter(|a| a.kind == ActorKind::Organization)
         .map(|a| {
@@ -708,7 +964,7 @@ fn resolve_affiliation_refs(t: &mut Table) {
             )
         })
         .collect();
-    for a in &mut t.actors {
+    for a in actors.iter_mut() {
         let Some(r) = a
             .affiliation
             .as_ref()
@@ -738,7 +994,7 @@ fn resolve_affiliation_refs(t: &mut Table) {
             })
             .max()
             .map(|(_, n)| n);
-        a.affiliation = by_head.or(latest);
+        a.info_mut().affiliation = by_head.or(latest);
     }
 }
 
@@ -810,102 +1066,106 @@ fn slug(name: &str) -> String {
     out
 }
 
-/// Pronouns take the most recent compatible actor in their paragraph or the two before:
-/// he/she a person of that gender or unknown gender, it/they an organisation (or a
-/// country). An unknown gender is learnt from the first pronoun resolved to it.
-fn resolve_pronouns(
-    views: &[ParaView],
-    t: &mut Table,
-    resolved: &mut [Vec<(usize, usize, usize)>],
-    eligible: &[bool],
+/// Who a pronoun may stand for: the actors' kinds (from `Names`) and whether each is a
+/// confirmed person or speaker.
+struct Fit<'a> {
+    actors: &'a [Actor],
+    eligible: &'a [bool],
+}
+
+/// Pronouns take the most recent compatible actor in their paragraph or the two before
+/// (`earlier`: paragraphs p-1 and p-2): he/she a person of that gender or unknown gender,
+/// it/they an organisation (or a country). An unknown gender is learnt from the first
+/// pronoun resolved to it (`learnt`). The pronouns join `hits` in token order.
+fn pronouns_in(
+    v: &ParaView,
+    p: usize,
+    hits: &mut Vec<Hit>,
+    earlier: [&[Hit]; 2],
+    fit: &Fit,
+    genders: &mut [Gender],
+    learnt: &mut Vec<(usize, usize, Gender)>,
 ) {
-    for p in 0..views.len() {
-        let v = &views[p];
-        for pr in &v.mentions.pronouns {
-            let fits = |a: &Actor, i: usize| {
-                eligible.get(i).copied().unwrap_or(true)
-                    && match pr.class {
-                        PronounClass::He => {
-                            a.kind == ActorKind::Person && a.gender != Gender::Female
-                        }
-                        PronounClass::She => {
-                            a.kind == ActorKind::Person && a.gender != Gender::Male
-                        }
-                        PronounClass::It | PronounClass::They => {
-                            a.kind == ActorKind::Organization
-                                || (a.kind == ActorKind::Place
-                                    && a.subtype.as_deref() == Some("country"))
-                        }
-                    }
-            };
-            let sent = v.tokens[pr.token].sentence;
-            let in_sentence = |first: usize| v.tokens[first].sentence == sent;
-            let mut pick = None;
-            // "X … and said it would", "Noordzee said it", "Zelensky suggested that he":
-            // the subject of a speech verb right before the pronoun.
-            let mut k = pr.token;
-            if k > 0 && v.tokens[k - 1].text(v.text) == "that" {
-                k -= 1;
-            }
-            if k > 0 && is_speech_verb(v, k - 1) {
-                let verb = k - 1;
-                let coordinated = verb > 0 && v.tokens[verb - 1].text(v.text) == "and";
-                let before: Vec<(usize, usize, usize)> = resolved[p]
-                    .iter()
-                    .copied()
-                    .filter(|&(f, l, i)| l < verb && in_sentence(f) && fits(&t.actors[i], i))
-                    .collect();
-                pick = if coordinated {
-                    before.first()
-                } else {
-                    before.last()
-                }
-                .map(|&(_, _, i)| i);
-            }
-            // A pronoun opening a sentence continues the previous sentence's subject.
-            if pick.is_none()
-                && v.tokens[pr.token].sentence_start
-                && matches!(pr.class, PronounClass::He | PronounClass::She)
-                && sent > 0
-            {
-                pick = resolved[p]
-                    .iter()
-                    .find(|&&(f, _, i)| v.tokens[f].sentence + 1 == sent && fits(&t.actors[i], i))
-                    .map(|&(_, _, i)| i);
-            }
-            if pick.is_none() {
-                'search: for back in 0..3 {
-                    let Some(q) = p.checked_sub(back) else { break };
-                    for &(_, last, i) in resolved[q].iter().rev() {
-                        if back == 0 && last >= pr.token {
-                            continue;
-                        }
-                        if fits(&t.actors[i], i) {
-                            pick = Some(i);
-                            break 'search;
-                        }
+    for pr in &v.mentions.pronouns {
+        let fits = |i: usize, genders: &[Gender]| {
+            let a = &fit.actors[i];
+            fit.eligible.get(i).copied().unwrap_or(true)
+                && match pr.class {
+                    PronounClass::He => a.kind == ActorKind::Person && genders[i] != Gender::Female,
+                    PronounClass::She => a.kind == ActorKind::Person && genders[i] != Gender::Male,
+                    PronounClass::It | PronounClass::They => {
+                        a.kind == ActorKind::Organization
+                            || (a.kind == ActorKind::Place
+                                && a.subtype.as_deref() == Some("country"))
                     }
                 }
+        };
+        let sent = v.tokens[pr.token].sentence;
+        let in_sentence = |first: usize| v.tokens[first].sentence == sent;
+        let mut pick = None;
+        // "X … and said it would", "Noordzee said it", "Zelensky suggested that he":
+        // the subject of a speech verb right before the pronoun.
+        let mut k = pr.token;
+        if k > 0 && v.tokens[k - 1].text(v.text) == "that" {
+            k -= 1;
+        }
+        if k > 0 && is_speech_verb(v, k - 1) {
+            let verb = k - 1;
+            let coordinated = verb > 0 && v.tokens[verb - 1].text(v.text) == "and";
+            let mut before = hits
+                .iter()
+                .filter(|h| h.last < verb && in_sentence(h.first) && fits(h.actor, genders));
+            pick = if coordinated {
+                before.next()
+            } else {
+                before.next_back()
             }
-            if let Some(i) = pick {
-                let a = &mut t.actors[i];
-                if a.gender == Gender::Unknown {
-                    a.gender = match pr.class {
-                        PronounClass::He => Gender::Male,
-                        PronounClass::She => Gender::Female,
-                        _ => Gender::Unknown,
-                    };
+            .map(|h| h.actor);
+        }
+        // A pronoun opening a sentence continues the previous sentence's subject.
+        if pick.is_none()
+            && v.tokens[pr.token].sentence_start
+            && matches!(pr.class, PronounClass::He | PronounClass::She)
+            && sent > 0
+        {
+            pick = hits
+                .iter()
+                .find(|h| v.tokens[h.first].sentence + 1 == sent && fits(h.actor, genders))
+                .map(|h| h.actor);
+        }
+        if pick.is_none() {
+            pick = hits
+                .iter()
+                .rev()
+                .filter(|h| h.last < pr.token)
+                .chain(earlier[0].iter().rev())
+                .chain(earlier[1].iter().rev())
+                .find(|h| fits(h.actor, genders))
+                .map(|h| h.actor);
+        }
+        if let Some(i) = pick {
+            if genders[i] == Gender::Unknown {
+                let g = match pr.class {
+                    PronounClass::He => Gender::Male,
+                    PronounClass::She => Gender::Female,
+                    _ => Gender::Unknown,
+                };
+                if g != Gender::Unknown {
+                    genders[i] = g;
+                    learnt.push((p, i, g));
                 }
-                a.mentions.push(ActorMention {
-                    span: Span::new(v.start + pr.span.0 as usize, v.start + pr.span.1 as usize),
+            }
+            let at = hits.partition_point(|h| h.first < pr.token);
+            hits.insert(
+                at,
+                Hit {
+                    first: pr.token,
+                    last: pr.token,
+                    actor: i,
                     via: Via::Pronoun,
-                    paragraph: p,
-                    tokens: (pr.token, pr.token),
-                });
-                let r = &mut resolved[p];
-                let pos = r.partition_point(|&(f, _, _)| f < pr.token);
-                r.insert(pos, (pr.token, pr.token, i));
-            }
+                    span: pr.span,
+                },
+            );
         }
     }
 }

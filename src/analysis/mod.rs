@@ -210,8 +210,8 @@ pub struct Analyzer {
     /// Near-duplicate similarities from earlier runs: after an edit only pairs involving
     /// changed paragraphs are compared again (same findings as `duplicates::find`).
     pair_memo: duplicates::PairMemo,
-    /// The actor names of the last run, reused while no paragraph's names changed.
-    names_memo: actors::NamesMemo,
+    /// The actor names and mentions of the last run, redone only where the text changed.
+    link_memo: actors::LinkMemo,
     /// Each paragraph's attributed quotes, reused while its text and mentions stand.
     quote_memo: attribution::QuoteMemo,
     /// The last text and what was derived from it alone, so that the next analysis scans
@@ -295,17 +295,18 @@ impl Analyzer {
         }
         let views: Vec<actors::ParaView> = paragraphs
             .iter()
-            .zip(&facts)
-            .map(|(p, f)| actors::ParaView {
+            .zip(facts.iter().zip(&keys))
+            .map(|(p, (f, &key))| actors::ParaView {
                 start: p.span.start,
                 text: &text[p.span.start..p.span.end],
                 tokens: &f.tokens,
                 mentions: &f.mentions,
                 speech: &f.speech,
                 digest: f.link_digest,
+                key,
             })
             .collect();
-        let mut linked = actors::link_with(&views, config.roster.as_ref(), &mut self.names_memo);
+        let mut linked = actors::link_with(&views, config.roster.as_ref(), &mut self.link_memo);
         // Cities and regions do not speak; countries and organisations may.
         // Only paragraphs with quotes need their speakers (most have none).
         let speakers: Vec<Vec<(usize, usize, usize)>> = linked
