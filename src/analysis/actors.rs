@@ -210,6 +210,12 @@ pub struct Linked {
     /// Per paragraph: (first token, last token, actor) of every resolved mention, pronouns
     /// included, in token order.
     pub resolved: Arc<Vec<Vec<(usize, usize, usize)>>>,
+    /// This call of `link_with` on its memo.
+    pub call: u64,
+    /// `Some((call, paragraphs))`: only these paragraphs' text or mentions differ from
+    /// what that earlier call returned, with the same actors in the same order. `None`:
+    /// anything may differ.
+    pub since: Option<(u64, Vec<usize>)>,
 }
 
 /// What linking decides from names alone: the actors (without mentions) and which
@@ -265,6 +271,8 @@ pub struct LinkMemo {
     roster: Option<Arc<Roster>>,
     names: Option<Arc<Names>>,
     assembled: Option<Assembled>,
+    /// Calls so far, to name the one `Linked::since` refers to.
+    calls: u64,
 }
 
 /// Links the document's mentions into actors. The names of the previous call are reused
@@ -293,17 +301,27 @@ pub fn link_with(views: &[ParaView], roster: Option<&Arc<Roster>>, memo: &mut Li
                 roster: roster.cloned(),
                 names: Some(n.clone()),
                 assembled: None,
+                calls: memo.calls,
             };
             n
         }
     };
+    memo.calls += 1;
+    let call = memo.calls;
     if let Some(last) = &mut memo.assembled {
-        if reassemble(views, &names, last).is_some() {
-            return last.linked();
+        if let Some(changed) = reassemble(views, &names, last) {
+            return Linked {
+                call,
+                since: Some((call - 1, changed)),
+                ..last.linked()
+            };
         }
     }
     let fresh = assemble(views, &names);
-    let linked = fresh.linked();
+    let linked = Linked {
+        call,
+        ..fresh.linked()
+    };
     memo.assembled = Some(fresh);
     linked
 }
@@ -721,6 +739,8 @@ impl Assembled {
         Linked {
             actors: self.actors.clone(),
             resolved: self.resolved.clone(),
+            call: 0,
+            since: None,
         }
     }
 }
@@ -834,8 +854,9 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
 /// Brings the last assembly up to date when only some paragraphs' text changed and what
 /// each of them decides for the others is unchanged: the same actors in the same order
 /// named the same way, the same speakers, the same genders learnt. Then only their
-/// mentions are replaced and the others' spans moved. `None` when that does not hold.
-fn reassemble(views: &[ParaView], names: &Arc<Names>, last: &mut Assembled) -> Option<()> {
+/// mentions are replaced and the others' spans moved; the changed paragraphs are returned.
+/// `None` when that does not hold.
+fn reassemble(views: &[ParaView], names: &Arc<Names>, last: &mut Assembled) -> Option<Vec<usize>> {
     if !Arc::ptr_eq(names, &last.names) || views.len() != last.keys.len() {
         return None;
     }
@@ -929,7 +950,7 @@ fn reassemble(views: &[ParaView], names: &Arc<Names>, last: &mut Assembled) -> O
         last.keys[p] = v.key;
         last.starts[p] = v.start;
     }
-    Some(())
+    Some(changed)
 }
 
 /// Ids from names ("pete-hegseth"), numbered when two actors share one.

@@ -31,10 +31,12 @@ pub struct Quote {
     /// The mention that names the speaker in the attribution (a pronoun's own span).
     pub speaker_span: Option<Span>,
     /// A speaker who is not an actor ("the official", "a spokesman").
-    pub speaker_text: Option<String>,
-    pub cue: Option<String>,
-    pub addressee: Option<String>,
-    pub time: Option<String>,
+    /// Shared (`Arc`) with the memoised quotes of earlier analyses: a keystroke copies no
+    /// strings.
+    pub speaker_text: Option<Arc<str>>,
+    pub cue: Option<Arc<str>>,
+    pub addressee: Option<Arc<str>>,
+    pub time: Option<Arc<str>>,
     pub partial: bool,
     pub words: usize,
     /// A short label in quotes that nobody says ("temporary" camps).
@@ -52,7 +54,8 @@ pub struct ParaQuotes<'a> {
     /// Per token: a speech verb used as a verb (`actors::speech_flags`).
     pub speech: &'a [bool],
     pub quotes: &'a [QuoteMarks],
-    /// (first token, last token, actor) of resolved mentions, in order.
+    /// (first token, last token, actor) of resolved mentions, in order; attribution keeps
+    /// the ones that can speak.
     pub resolved: &'a [(usize, usize, usize)],
 }
 
@@ -471,63 +474,155 @@ fn words_in(text: &str) -> usize {
         .count()
 }
 
-/// The per-paragraph results of earlier runs, keyed by everything `in_paragraph` reads.
+/// The per-paragraph results of earlier runs, keyed by everything `in_paragraph` reads,
+/// and the last run's quotes.
 #[derive(Default)]
 pub struct QuoteMemo {
     entries: FxHashMap<u64, (u64, Arc<Vec<Quote>>)>,
     generation: u64,
+    last: Option<LastQuotes>,
+}
+
+/// The quotes of the last run before `across_paragraphs`, by paragraph.
+struct LastQuotes {
+    /// The `Linked::call` the run attributed.
+    call: u64,
+    starts: Vec<usize>,
+    quotes: Vec<Quote>,
+    /// Paragraph p's quotes are `quotes[at[p]..at[p + 1]]`.
+    at: Vec<usize>,
 }
 
 /// Who said each quote of the document. A paragraph's quotes are reused when its text
 /// (`content[i]`), its resolved mentions and the kinds and names of their actors are what
 /// they were: after an edit, only the edited paragraph and those whose mentions moved are
-/// attributed again.
+/// attributed again. `since` is `actors::Linked::since`: when it names the last run, only
+/// its paragraphs are looked at; the others' quotes are moved with their paragraphs.
 pub fn attribute_with(
     paras: &[ParaQuotes],
     content: &[u64],
     actors: &[Actor],
+    (call, since): (u64, Option<&(u64, Vec<usize>)>),
     memo: &mut QuoteMemo,
 ) -> Vec<Quote> {
-    use std::hash::{Hash, Hasher};
     memo.generation += 1;
-    let generation = memo.generation;
-    let mut out: Vec<Quote> = Vec::new();
-    for (pi, (v, &c)) in paras.iter().zip(content).enumerate() {
-        if v.quotes.is_empty() {
-            continue;
-        }
+    // What `in_paragraph` reads of an actor, hashed once per actor, when first needed.
+    let actor_keys: Vec<std::cell::OnceCell<u64>> = vec![Default::default(); actors.len()];
+    let local = |pi: usize, memo: &mut QuoteMemo| -> Arc<Vec<Quote>> {
+        use std::hash::{Hash, Hasher};
+        // Cities and regions do not speak; countries and organisations may.
+        let speakers: Vec<(usize, usize, usize)> = paras[pi]
+            .resolved
+            .iter()
+            .copied()
+            .filter(|&(_, _, i)| {
+                actors.get(i).is_some_and(|a| {
+                    a.kind != ActorKind::Place || a.subtype.as_deref() == Some("country")
+                })
+            })
+            .collect();
+        let v = &ParaQuotes {
+            resolved: &speakers,
+            ..paras[pi]
+        };
         let mut h = rustc_hash::FxHasher::default();
-        (c, v.quotes.len(), v.resolved).hash(&mut h);
+        (content[pi], v.quotes.len(), v.resolved).hash(&mut h);
         for &(_, _, a) in v.resolved {
-            if let Some(a) = actors.get(a) {
-                (a.kind, &a.subtype, &a.name).hash(&mut h);
+            if let (Some(k), Some(actor)) = (actor_keys.get(a), actors.get(a)) {
+                k.get_or_init(|| actor_key(actor)).hash(&mut h);
             }
         }
-        let key = h.finish();
-        let local = &memo
-            .entries
-            .entry(key)
+        let generation = memo.generation;
+        memo.entries
+            .entry(h.finish())
             .and_modify(|e| e.0 = generation)
             .or_insert_with(|| {
                 let rel = ParaQuotes { start: 0, ..*v };
                 (generation, Arc::new(in_paragraph(&rel, 0, actors)))
             })
-            .1;
-        out.extend(local.iter().map(|q| {
-            let shift = |s: Span| Span::new(s.start + v.start, s.end + v.start);
-            Quote {
-                span: shift(q.span),
-                inner: shift(q.inner),
-                speaker_span: q.speaker_span.map(shift),
-                paragraph: pi,
-                ..q.clone()
+            .1
+            .clone()
+    };
+    // A paragraph's quotes (relative to it) where it stands in the document.
+    fn placed(local: &[Quote], pi: usize, start: usize) -> impl Iterator<Item = Quote> + '_ {
+        let shift = move |s: Span| Span::new(s.start + start, s.end + start);
+        local.iter().map(move |q| Quote {
+            span: shift(q.span),
+            inner: shift(q.inner),
+            speaker_span: q.speaker_span.map(shift),
+            paragraph: pi,
+            ..q.clone()
+        })
+    }
+    let last = memo.last.take().filter(|l| {
+        since.is_some_and(|(c, _)| *c == l.call)
+            && l.starts.len() == paras.len()
+            // Entries of paragraphs not looked at are not marked live; keep the table
+            // bounded by running in full from time to time.
+            && memo.entries.len() <= 2 * paras.len() + 64
+    });
+    let next = match (last, since) {
+        (Some(mut l), Some((_, changed))) => {
+            for q in &mut l.quotes {
+                let (new, old) = (paras[q.paragraph].start, l.starts[q.paragraph]);
+                let shift = |s: Span| Span::new(s.start + new - old, s.end + new - old);
+                q.span = shift(q.span);
+                q.inner = shift(q.inner);
+                q.speaker_span = q.speaker_span.map(shift);
             }
-        }));
-    }
-    if memo.entries.len() > 2 * paras.len() + 64 {
-        memo.entries.retain(|_, e| e.0 == generation);
-    }
-    across_paragraphs(paras, out)
+            for &pi in changed {
+                let fresh: Vec<Quote> = if paras[pi].quotes.is_empty() {
+                    Vec::new()
+                } else {
+                    placed(&local(pi, memo), pi, paras[pi].start).collect()
+                };
+                let (from, to) = (l.at[pi], l.at[pi + 1]);
+                let grown = fresh.len() as isize - (to - from) as isize;
+                l.quotes.splice(from..to, fresh);
+                if grown != 0 {
+                    for a in &mut l.at[pi + 1..] {
+                        *a = (*a as isize + grown) as usize;
+                    }
+                }
+            }
+            for (s, p) in l.starts.iter_mut().zip(paras) {
+                *s = p.start;
+            }
+            l.call = call;
+            l
+        }
+        _ => {
+            let mut quotes: Vec<Quote> = Vec::new();
+            let mut at = Vec::with_capacity(paras.len() + 1);
+            for (pi, v) in paras.iter().enumerate() {
+                at.push(quotes.len());
+                if !v.quotes.is_empty() {
+                    quotes.extend(placed(&local(pi, memo), pi, v.start));
+                }
+            }
+            at.push(quotes.len());
+            let generation = memo.generation;
+            if memo.entries.len() > 2 * paras.len() + 64 {
+                memo.entries.retain(|_, e| e.0 == generation);
+            }
+            LastQuotes {
+                call,
+                starts: paras.iter().map(|p| p.start).collect(),
+                quotes,
+                at,
+            }
+        }
+    };
+    let out = across_paragraphs(paras, next.quotes.clone());
+    memo.last = Some(next);
+    out
+}
+
+fn actor_key(a: &Actor) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    (a.kind, &a.subtype, &a.name).hash(&mut h);
+    h.finish()
 }
 
 /// The quotes of one paragraph, attributed from what the paragraph itself says.
@@ -608,10 +703,10 @@ fn in_paragraph(v: &ParaQuotes, pi: usize, actors: &[Actor]) -> Vec<Quote> {
                     paragraph: pi,
                     speaker: att.speaker,
                     speaker_span,
-                    speaker_text: att.speaker_text.clone(),
-                    cue: att.cue.clone(),
-                    addressee,
-                    time,
+                    speaker_text: att.speaker_text.as_deref().map(Arc::from),
+                    cue: att.cue.as_deref().map(Arc::from),
+                    addressee: addressee.map(Arc::from),
+                    time: time.map(Arc::from),
                     partial,
                     words,
                     scare,

@@ -112,7 +112,7 @@ pub fn hover(
                     None => format!("**{}**", a.name),
                 }
             }
-            (None, Some(t)) => t.clone(),
+            (None, Some(t)) => t.to_string(),
             (None, None) => "_no one is credited_".to_string(),
         };
         let mut line = format!("\nSpeaker: {who}");
@@ -144,17 +144,17 @@ pub fn lens_title(analysis: &Analysis, q: &Quote) -> String {
     let mut parts = Vec::new();
     parts.push(match (q.speaker, &q.speaker_text) {
         (Some(i), _) => analysis.actors[i].name.clone(),
-        (None, Some(t)) => t.clone(),
+        (None, Some(t)) => t.to_string(),
         (None, None) => "Unattributed".to_string(),
     });
     if let Some(c) = &q.cue {
         parts.push(match &q.addressee {
             Some(a) => format!("{c} {a}"),
-            None => c.clone(),
+            None => c.to_string(),
         });
     }
     if let Some(t) = &q.time {
-        parts.push(t.clone());
+        parts.push(t.to_string());
     }
     if q.partial {
         parts.push("partial".to_string());

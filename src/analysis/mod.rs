@@ -307,29 +307,10 @@ impl Analyzer {
             })
             .collect();
         let mut linked = actors::link_with(&views, config.roster.as_ref(), &mut self.link_memo);
-        // Cities and regions do not speak; countries and organisations may.
-        // Only paragraphs with quotes need their speakers (most have none).
-        let speakers: Vec<Vec<(usize, usize, usize)>> = linked
-            .resolved
-            .iter()
-            .zip(&facts)
-            .map(|(r, f)| {
-                if f.quotes.is_empty() {
-                    return Vec::new();
-                }
-                r.iter()
-                    .copied()
-                    .filter(|&(_, _, i)| {
-                        let a = &linked.actors[i];
-                        a.kind != ActorKind::Place || a.subtype.as_deref() == Some("country")
-                    })
-                    .collect()
-            })
-            .collect();
         let para_quotes: Vec<attribution::ParaQuotes> = views
             .iter()
             .zip(&facts)
-            .zip(&speakers)
+            .zip(linked.resolved.iter())
             .map(|((v, f), r)| attribution::ParaQuotes {
                 start: v.start,
                 text: v.text,
@@ -345,8 +326,13 @@ impl Analyzer {
                 resolved: r,
             })
             .collect();
-        let quotes =
-            attribution::attribute_with(&para_quotes, &keys, &linked.actors, &mut self.quote_memo);
+        let quotes = attribution::attribute_with(
+            &para_quotes,
+            &keys,
+            &linked.actors,
+            (linked.call, linked.since.as_ref()),
+            &mut self.quote_memo,
+        );
         actors::rebind_quoted_pronouns(&mut linked.actors, &quotes, text);
         if config.quotes.unattributed {
             findings.extend(unattributed_quotes::find(&quotes));
