@@ -1024,12 +1024,13 @@ fn resolve_affiliation_refs(actors: &mut [Actor]) {
 pub fn rebind_quoted_pronouns(actors: &mut [Actor], quotes: &[super::Quote], text: &str) {
     for q in quotes {
         let Some(s) = q.speaker else { continue };
-        let moved: Vec<ActorMention> = actors[s]
-            .mentions
+        // Mentions are in span order: look only at those inside the quote.
+        let ms = &actors[s].mentions;
+        let from = ms.partition_point(|m| m.span.start < q.inner.start);
+        let moved: Vec<ActorMention> = ms[from..]
             .iter()
-            .filter(|m| {
-                m.via == Via::Pronoun && q.inner.start <= m.span.start && m.span.end <= q.inner.end
-            })
+            .take_while(|m| m.span.start < q.inner.end)
+            .filter(|m| m.via == Via::Pronoun && m.span.end <= q.inner.end)
             .cloned()
             .collect();
         for m in moved {

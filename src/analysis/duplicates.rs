@@ -53,7 +53,8 @@ pub struct PairMemo {
 
 #[derive(Debug)]
 struct LastRun {
-    facts: Vec<Arc<ParagraphFacts>>,
+    /// Per paragraph: equal keys, equal fingerprints (see `pairs_with`).
+    keys: Vec<u64>,
     /// What the patch reads of each paragraph, side by side: scanning these instead of
     /// following each paragraph's pointers is what makes a scan of the document cheap.
     briefs: Vec<Brief>,
@@ -156,14 +157,18 @@ pub fn pairs(facts: &[Arc<ParagraphFacts>], config: &DuplicatesConfig) -> Vec<Pa
     pairs_inner(facts, config, None)
 }
 
-/// `pairs`, reusing and filling `memo` (the same result as `pairs`).
+/// `pairs`, reusing and filling `memo` (the same result as `pairs`). `keys[i]` stands for
+/// paragraph i's fingerprint: equal keys, equal fingerprints (the content key of its text,
+/// or the fingerprint's `exact` hash). Comparing keys side by side, not the facts behind
+/// pointers, keeps the search for what changed cheap.
 pub fn pairs_with(
     facts: &[Arc<ParagraphFacts>],
+    keys: &[u64],
     config: &DuplicatesConfig,
     memo: &mut PairMemo,
 ) -> Vec<Pair> {
     memo.begin(config.near_threshold);
-    let (out, briefs) = patch(facts, config, memo).unwrap_or_else(|| {
+    let (out, briefs) = patch(facts, keys, config, memo).unwrap_or_else(|| {
         let out = pairs_inner(facts, config, Some(&mut *memo));
         memo.end();
         (
@@ -172,7 +177,7 @@ pub fn pairs_with(
         )
     });
     memo.last = Some(LastRun {
-        facts: facts.to_vec(),
+        keys: keys.to_vec(),
         briefs,
         pairs: out.clone(),
         config: config.clone(),
@@ -191,33 +196,37 @@ const PATCH_MAX: usize = 16;
 /// run, other settings, or many paragraphs changed.
 fn patch(
     facts: &[Arc<ParagraphFacts>],
+    keys: &[u64],
     config: &DuplicatesConfig,
     memo: &mut PairMemo,
 ) -> Option<(Vec<Pair>, Vec<Brief>)> {
-    let last = memo.last.take()?;
-    if last.config != *config {
+    let mut last = memo.last.take()?;
+    if last.config != *config || last.keys.len() != last.briefs.len() || keys.len() != facts.len() {
         return None;
     }
-    let (old, new) = (&last.facts, facts);
-    let same = |a: &Arc<ParagraphFacts>, b: &Arc<ParagraphFacts>| Arc::ptr_eq(a, b);
-    let a = old.iter().zip(new).take_while(|(x, y)| same(x, y)).count();
+    let (old, new) = (&last.keys, keys);
+    let a = old.iter().zip(new).take_while(|(x, y)| x == y).count();
     let room = old.len().min(new.len()) - a;
     let b = old
         .iter()
         .rev()
         .zip(new.iter().rev())
         .take(room)
-        .take_while(|(x, y)| same(x, y))
+        .take_while(|(x, y)| x == y)
         .count();
     let (x_end, y_end) = (old.len() - b, new.len() - b);
     if (x_end - a) + (y_end - a) > PATCH_MAX {
         return None;
     }
-    let mut briefs: Vec<Brief> = Vec::with_capacity(new.len());
-    briefs.extend_from_slice(&last.briefs[..a]);
-    briefs.extend(new[a..y_end].iter().map(|f| Brief::of(&f.fingerprint)));
-    briefs.extend_from_slice(&last.briefs[x_end..]);
-    let (xs, ys) = (&last.briefs[a..x_end], &briefs[a..y_end]);
+    let new = facts;
+    // The last run's briefs, the changed ones replaced in place (no copy of the rest).
+    let mut briefs = std::mem::take(&mut last.briefs);
+    let added: Vec<Brief> = new[a..y_end]
+        .iter()
+        .map(|f| Brief::of(&f.fingerprint))
+        .collect();
+    let removed: Vec<Brief> = briefs.splice(a..x_end, added).collect();
+    let (xs, ys) = (&removed[..], &briefs[a..y_end]);
     let exacts: Vec<u64> = xs.iter().chain(ys).map(|f| f.exact).collect();
     let mut features: Vec<u64> = xs
         .iter()
@@ -786,10 +795,16 @@ pub fn find_with(
     lines: &LineIndex,
     paragraphs: &[Paragraph],
     facts: &[Arc<ParagraphFacts>],
+    keys: &[u64],
     config: &DuplicatesConfig,
     memo: &mut PairMemo,
 ) -> Vec<Finding> {
-    findings(text, lines, paragraphs, pairs_with(facts, config, memo))
+    findings(
+        text,
+        lines,
+        paragraphs,
+        pairs_with(facts, keys, config, memo),
+    )
 }
 
 fn findings(
@@ -1039,8 +1054,14 @@ mod tests {
                 let want = pairs_reference(&facts, &config);
                 assert_eq!(pairs(&facts, &config), want);
                 // Twice: filling the memo, then answering from it.
-                assert_eq!(pairs_with(&facts, &config, &mut memo), want);
-                assert_eq!(pairs_with(&facts, &config, &mut memo), want);
+                assert_eq!(
+                    pairs_with(&facts, &keys_of(&facts), &config, &mut memo),
+                    want
+                );
+                assert_eq!(
+                    pairs_with(&facts, &keys_of(&facts), &config, &mut memo),
+                    want
+                );
             }
         }
     }
@@ -1065,7 +1086,7 @@ mod tests {
             }
             let facts = facts_of(&text, Format::Plain);
             assert_eq!(
-                pairs_with(&facts, &config, &mut memo),
+                pairs_with(&facts, &keys_of(&facts), &config, &mut memo),
                 pairs_reference(&facts, &config),
                 "round {round}"
             );
@@ -1073,7 +1094,7 @@ mod tests {
         let facts = facts_of(base, Format::Plain);
         for _ in 0..2 {
             assert_eq!(
-                pairs_with(&facts, &config, &mut memo),
+                pairs_with(&facts, &keys_of(&facts), &config, &mut memo),
                 pairs_reference(&facts, &config)
             );
         }
@@ -1082,6 +1103,11 @@ mod tests {
 
     /// The facts of paragraphs, shared by content as `Analyzer` shares them: what lets
     /// `pairs_with` see which paragraphs an edit left alone.
+    /// Duplicate-search keys for facts: their fingerprints' exact hashes.
+    fn keys_of(facts: &[Arc<ParagraphFacts>]) -> Vec<u64> {
+        facts.iter().map(|f| f.fingerprint.exact).collect()
+    }
+
     fn cached_facts(
         paras: &[String],
         cache: &mut FxHashMap<String, Arc<ParagraphFacts>>,
@@ -1133,7 +1159,7 @@ mod tests {
             }
             let facts = cached_facts(&paras, &mut cache);
             proptest::prop_assert_eq!(
-                pairs_with(&facts, &config, &mut memo),
+                pairs_with(&facts, &keys_of(&facts), &config, &mut memo),
                 pairs_reference(&facts, &config)
             );
         }
@@ -1169,14 +1195,14 @@ mod tests {
         let mut cache = FxHashMap::default();
         let mut memo = PairMemo::new();
         let facts = cached_facts(&paras, &mut cache);
-        let before = pairs_with(&facts, &config, &mut memo);
+        let before = pairs_with(&facts, &keys_of(&facts), &config, &mut memo);
         assert_eq!(before, pairs_reference(&facts, &config));
         let last = paras.len() - 1;
         assert!(before.iter().any(|p| p.copy == last), "{before:?}");
         paras.insert(last, filler(500));
         let facts = cached_facts(&paras, &mut cache);
         assert_eq!(
-            pairs_with(&facts, &config, &mut memo),
+            pairs_with(&facts, &keys_of(&facts), &config, &mut memo),
             pairs_reference(&facts, &config)
         );
     }
@@ -1233,11 +1259,11 @@ mod tests {
                 config.near_threshold = t;
                 let want = pairs_reference(&facts, &config);
                 proptest::prop_assert_eq!(&pairs(&facts, &config), &want);
-                proptest::prop_assert_eq!(&pairs_with(&facts, &config, &mut memo), &want);
+                proptest::prop_assert_eq!(&pairs_with(&facts, &keys_of(&facts), &config, &mut memo), &want);
                 // A later run over a shorter document, from the same memo.
                 let half = &facts[..facts.len() / 2];
                 proptest::prop_assert_eq!(
-                    pairs_with(half, &config, &mut memo),
+                    pairs_with(half, &keys_of(half), &config, &mut memo),
                     pairs_reference(half, &config)
                 );
             }

@@ -233,7 +233,7 @@ impl Analyzer {
     }
 
     pub fn analyze(&mut self, text: &str, format: Format, config: &Config) -> Analysis {
-        let last = self.last.take();
+        let mut last = self.last.take();
         let changed = last.as_ref().map(|l| line_index::changed(&l.text, text));
         let lines = match (&last, changed) {
             (Some(l), Some((p, s))) => Arc::new(l.lines.patch_changed(&l.text, text, p, s)),
@@ -242,39 +242,54 @@ impl Analyzer {
         let paragraphs = paragraphs::split(text, format);
         self.generation += 1;
         let generation = self.generation;
-        // A paragraph wholly inside the text's unchanged prefix or suffix, where the last
-        // split had the same one, has the same key and facts: no hashing, no lookup.
-        let unchanged = |i: usize, para: &Paragraph| -> Option<usize> {
-            let (l, (p, s)) = (last.as_ref()?, changed?);
-            if para.span.end <= p && l.paragraphs.get(i).is_some_and(|o| o.span == para.span) {
-                return Some(i);
+        // The first `head` and last `tail` paragraphs lie in the text's unchanged prefix
+        // and suffix, where the last split had the same ones: same keys and facts, kept in
+        // place (no hashing, no lookup, not even a reference count touched).
+        let (head, tail) = match (&last, changed) {
+            (Some(l), Some((p, s))) => {
+                let (old, new) = (&l.paragraphs, &paragraphs);
+                let most = old.len().min(new.len());
+                let head = old
+                    .iter()
+                    .zip(new)
+                    .take_while(|(o, n)| n.span.end <= p && o.span == n.span)
+                    .count();
+                let tail = old
+                    .iter()
+                    .rev()
+                    .zip(new.iter().rev())
+                    .take(most - head)
+                    .take_while(|(o, n)| {
+                        o.span.start >= l.text.len() - s
+                            && o.span.start + text.len() == n.span.start + l.text.len()
+                            && o.span.len() == n.span.len()
+                    })
+                    .count();
+                (head, tail)
             }
-            let k = (i + l.paragraphs.len()).checked_sub(paragraphs.len())?;
-            let o = l.paragraphs.get(k)?;
-            let suffix = o.span.start >= l.text.len() - s;
-            let moved = o.span.start + text.len() == para.span.start + l.text.len()
-                && o.span.len() == para.span.len();
-            (suffix && moved).then_some(k)
+            _ => (0, 0),
         };
-        let mut keys: Vec<u64> = Vec::with_capacity(paragraphs.len());
-        let mut facts: Vec<Arc<ParagraphFacts>> = Vec::with_capacity(paragraphs.len());
-        for (i, para) in paragraphs.iter().enumerate() {
-            if let (Some(k), Some(l)) = (unchanged(i, para), last.as_ref()) {
-                keys.push(l.keys[k]);
-                facts.push(l.facts[k].clone());
-                continue;
-            }
+        let (mut keys, mut facts) = last
+            .as_mut()
+            .map(|l| (std::mem::take(&mut l.keys), std::mem::take(&mut l.facts)))
+            .unwrap_or_default();
+        let mut middle_keys = Vec::new();
+        let mut middle_facts = Vec::new();
+        for para in &paragraphs[head..paragraphs.len() - tail] {
             let body = &text[para.span.start..para.span.end];
             let key = fingerprint::content_key(body);
             self.last_used.insert(key, generation);
-            keys.push(key);
-            facts.push(
+            middle_keys.push(key);
+            middle_facts.push(
                 self.cache
                     .entry(key)
                     .or_insert_with(|| Arc::new(ParagraphFacts::compute(body)))
                     .clone(),
             );
         }
+        let old_middle = head..keys.len() - tail;
+        keys.splice(old_middle.clone(), middle_keys);
+        facts.splice(old_middle, middle_facts);
         // Forget paragraphs that vanished: keeps memory bounded by the live document.
         if self.cache.len() > 2 * facts.len() + 64 {
             let last_used = &self.last_used;
@@ -289,6 +304,7 @@ impl Analyzer {
                 &lines,
                 &paragraphs,
                 &facts,
+                &keys,
                 &config.duplicates,
                 &mut self.pair_memo,
             ));
@@ -348,8 +364,8 @@ impl Analyzer {
             text: kept,
             lines: lines.clone(),
             paragraphs: paragraphs.clone(),
-            keys: keys.clone(),
-            facts: facts.clone(),
+            keys,
+            facts,
         });
         Analysis {
             paragraphs,
