@@ -111,14 +111,29 @@ pub fn digest(mentions: &Mentions, speech: &[bool]) -> u64 {
 struct Table {
     actors: Vec<Actor>,
     by_name: FxHashMap<String, usize>,
+    /// A buffer for lowercase lookups.
+    scratch: String,
+}
+
+/// `name.to_lowercase()` written into `buf`: no allocation for an ASCII name (the usual).
+fn lowercase_into<'a>(name: &str, buf: &'a mut String) -> &'a str {
+    buf.clear();
+    if name.is_ascii() {
+        buf.push_str(name);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.push_str(&name.to_lowercase());
+    }
+    buf
 }
 
 impl Table {
     fn add(&mut self, name: &str, kind: ActorKind) -> usize {
-        let key = name.to_lowercase();
-        if let Some(&i) = self.by_name.get(&key) {
+        let key = lowercase_into(name, &mut self.scratch);
+        if let Some(&i) = self.by_name.get(key) {
             return i;
         }
+        let key = key.to_string();
         let i = self.actors.len();
         self.actors.push(Actor {
             info: Arc::new(ActorInfo {
@@ -182,10 +197,13 @@ fn plausible_surname(w: &str) -> bool {
         )
 }
 
-fn name_words(name: &str) -> Vec<&str> {
+fn name_words_iter(name: &str) -> impl Iterator<Item = &str> {
     name.split(' ')
         .filter(|w| !matches!(*w, "Jr." | "Sr." | "Jr" | "Sr" | "II" | "III"))
-        .collect()
+}
+
+fn name_words(name: &str) -> Vec<&str> {
+    name_words_iter(name).collect()
 }
 
 fn is_speech_verb(v: &ParaView, i: usize) -> bool {
@@ -358,9 +376,10 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
         !c.weak
             && match c.kind {
                 Some(ActorKind::Person) => {
-                    let words = name_words(&c.name);
-                    words.len() >= 2
-                        && (lex.given.contains_key(words[0])
+                    let mut words = name_words_iter(&c.name);
+                    let first = words.next().unwrap_or("");
+                    words.next().is_some()
+                        && (lex.given.contains_key(first)
                             || !c.roles.is_empty()
                             || c.gender != Gender::Unknown)
                 }
@@ -463,24 +482,33 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
             .map(|(_, a)| a)
             .unwrap_or(among[0])
     };
-    let already: std::collections::HashSet<(usize, usize)> =
-        placed.iter().map(|&(p, ci, _, _)| (p, ci)).collect();
+    // Candidates placed by pass 1: paragraph p's are `already[first[p]..]`.
+    let mut first = Vec::with_capacity(views.len() + 1);
+    let mut total = 0;
+    for v in views {
+        first.push(total);
+        total += v.mentions.candidates.len();
+    }
+    let mut already = vec![false; total];
+    for &(p, ci, _, _) in &placed {
+        already[first[p] + ci] = true;
+    }
+    let mut lower = String::new();
     for (p, v) in views.iter().enumerate() {
         for (ci, c) in v.mentions.candidates.iter().enumerate() {
-            if already.contains(&(p, ci)) {
+            if already[first[p] + ci] {
                 continue;
             }
             let at = (p, ci);
-            let words = name_words(&c.name);
-            let surname = words[words.len().saturating_sub(1)..].join(" ");
-            let found = if let Some(&i) = t.by_name.get(&c.name.to_lowercase()) {
+            let surname = name_words_iter(&c.name).last().unwrap_or("");
+            let found = if let Some(&i) = t.by_name.get(lowercase_into(&c.name, &mut lower)) {
                 let via = if t.actors[i].aliases.iter().any(|a| a == &c.name) {
                     Via::Acronym
                 } else {
                     c.via
                 };
                 Some((i, via))
-            } else if let Some(among) = suffixes.get(&c.name).or_else(|| suffixes.get(&surname)) {
+            } else if let Some(among) = suffixes.get(&c.name).or_else(|| suffixes.get(surname)) {
                 let via = if c.via == Via::Honorific {
                     Via::Honorific
                 } else {
