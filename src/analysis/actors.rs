@@ -10,7 +10,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use super::lexicon::{Gender, Lexicon};
-use super::mentions::{ActorKind, Candidate, Mentions, PronounClass, Via, ORG_HEADS};
+use super::mentions::{ActorKind, Candidate, Mentions, Nominal, PronounClass, Via, ORG_HEADS};
 use super::roster::Roster;
 use super::tokens::Token;
 use super::Span;
@@ -88,8 +88,9 @@ pub fn speech_flags(text: &str, tokens: &[Token]) -> Vec<bool> {
 }
 
 /// A hash of everything name linking (`link_names`) reads of one paragraph: the
-/// candidates and nominals without their positions, and whether a speech verb stands
-/// next to each. Typing that changes none of it (most keystrokes) reuses the names.
+/// candidates without their positions, and whether a speech verb stands next to each.
+/// Typing that changes none of it (most keystrokes, nominals like "the council"
+/// included: they name no new actor) reuses the names.
 pub fn digest(mentions: &Mentions, speech: &[bool]) -> u64 {
     use std::hash::{Hash, Hasher};
     let flag = |i: usize| speech.get(i).copied().unwrap_or(false);
@@ -99,10 +100,6 @@ pub fn digest(mentions: &Mentions, speech: &[bool]) -> u64 {
         (&c.name, c.kind, c.subtype, c.via, &c.roles, &c.affiliation).hash(&mut h);
         (c.gender, c.weak, c.locative, c.the, &c.alias).hash(&mut h);
         (flag(c.last_token + 1) || flag(c.first_token.wrapping_sub(1))).hash(&mut h);
-    }
-    mentions.nominals.len().hash(&mut h);
-    for n in &mentions.nominals {
-        (&n.head, &n.country).hash(&mut h);
     }
     h.finish()
 }
@@ -245,9 +242,10 @@ pub struct Names {
     /// (candidate, actor, via) by paragraph: paragraph p's are `placed[placed_at[p]..placed_at[p + 1]]`.
     placed: Vec<(usize, usize, Via)>,
     placed_at: Vec<usize>,
-    /// (nominal, actor) by paragraph, likewise.
-    nominals: Vec<(usize, usize)>,
-    nominals_at: Vec<usize>,
+    /// Actors by the last word a nominal naming them ends in, and each actor's roles in
+    /// lowercase: for `nominal_actor`.
+    by_head: FxHashMap<String, Vec<usize>>,
+    lower_roles: Vec<Vec<String>>,
     roster_phrases: Vec<(String, usize)>,
     org_parts: FxHashMap<String, Vec<usize>>,
 }
@@ -259,10 +257,37 @@ impl Names {
             _ => &[],
         }
     }
-    fn nominals_in(&self, p: usize) -> &[(usize, usize)] {
-        match (self.nominals_at.get(p), self.nominals_at.get(p + 1)) {
-            (Some(&a), Some(&b)) => &self.nominals[a..b],
-            _ => &[],
+    /// The actor a nominal reference names: the only one it fits.
+    fn nominal_actor(&self, n: &Nominal) -> Option<usize> {
+        let role_fits = |r: &str, head: &str| {
+            r == head
+                || (r.ends_with(head) && r[..r.len() - head.len()].ends_with(' '))
+                || (head.ends_with(r) && head[..head.len() - r.len()].ends_with(' '))
+        };
+        let last_word = n.head.rsplit(' ').next().unwrap_or(&n.head);
+        let org_head = ORG_HEADS.contains(&n.head.as_str());
+        let mut fits = self
+            .by_head
+            .get(last_word)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let a = &self.actors[i];
+                if org_head {
+                    a.kind == ActorKind::Organization
+                } else {
+                    a.kind == ActorKind::Person
+                        && self.lower_roles[i].iter().any(|r| role_fits(r, &n.head))
+                        && n.country
+                            .as_ref()
+                            .is_none_or(|c| a.affiliation.as_ref() == Some(c))
+                }
+            });
+        match (fits.next(), fits.next()) {
+            (Some(i), None) => Some(i),
+            _ => None,
         }
     }
 }
@@ -548,10 +573,10 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
         }
     }
 
-    // Nominal references resolve when exactly one actor fits. Candidates are indexed by
-    // the words a nominal can end in (a role's last word, an organisation's last word),
-    // so each nominal looks at a handful of actors, not all of them.
-    let mut nominal_hits = Vec::new();
+    // Nominal references ("the defense secretary") are resolved per paragraph by
+    // `Names::nominal_actor`; they name no new actor, so linking does not read them.
+    // Candidates are indexed by the words a nominal can end in (a role's last word, an
+    // organisation's last word), so each nominal looks at a handful of actors.
     let mut by_head: FxHashMap<String, Vec<usize>> = FxHashMap::default();
     let lower_roles: Vec<Vec<String>> = t
         .actors
@@ -580,39 +605,6 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
             }
         }
     }
-    let role_fits = |r: &str, head: &str| {
-        r == head
-            || (r.ends_with(head) && r[..r.len() - head.len()].ends_with(' '))
-            || (head.ends_with(r) && head[..head.len() - r.len()].ends_with(' '))
-    };
-    for (p, v) in views.iter().enumerate() {
-        for (ni, n) in v.mentions.nominals.iter().enumerate() {
-            let last_word = n.head.rsplit(' ').next().unwrap_or(&n.head);
-            let org_head = ORG_HEADS.contains(&n.head.as_str());
-            let fits: Vec<usize> = by_head
-                .get(last_word)
-                .map(|v| v.as_slice())
-                .unwrap_or(&[])
-                .iter()
-                .copied()
-                .filter(|&i| {
-                    let a = &t.actors[i];
-                    if org_head {
-                        a.kind == ActorKind::Organization
-                    } else {
-                        a.kind == ActorKind::Person
-                            && lower_roles[i].iter().any(|r| role_fits(r, &n.head))
-                            && n.country
-                                .as_ref()
-                                .is_none_or(|c| a.affiliation.as_ref() == Some(c))
-                    }
-                })
-                .collect();
-            if let [i] = fits[..] {
-                nominal_hits.push((p, ni, i));
-            }
-        }
-    }
     // The ids when every actor is kept (no roster actor goes unmentioned): the usual case.
     assign_ids(&mut t.actors);
     let (placed, placed_at) = by_paragraph(
@@ -622,19 +614,12 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
             .collect(),
         views.len(),
     );
-    let (nominals, nominals_at) = by_paragraph(
-        nominal_hits
-            .into_iter()
-            .map(|(p, ni, i)| (p, (ni, i)))
-            .collect(),
-        views.len(),
-    );
     Names {
         actors: t.actors,
         placed,
         placed_at,
-        nominals,
-        nominals_at,
+        by_head,
+        lower_roles,
         roster_phrases,
         org_parts,
     }
@@ -713,8 +698,8 @@ fn paragraph_hits(v: &ParaView, p: usize, names: &Names) -> Vec<Hit> {
         }
     }
     hits.sort_by_key(|h| (h.first, h.last, h.actor));
-    for &(ni, i) in names.nominals_in(p) {
-        let Some(n) = v.mentions.nominals.get(ni) else {
+    for n in &v.mentions.nominals {
+        let Some(i) = names.nominal_actor(n) else {
             continue;
         };
         hits.push(Hit {
