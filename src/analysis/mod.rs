@@ -221,6 +221,7 @@ pub struct Analyzer {
 
 struct LastText {
     text: String,
+    format: Format,
     lines: Arc<LineIndex>,
     paragraphs: Vec<Paragraph>,
     keys: Vec<u64>,
@@ -239,7 +240,14 @@ impl Analyzer {
             (Some(l), Some((p, s))) => Arc::new(l.lines.patch_changed(&l.text, text, p, s)),
             _ => Arc::new(LineIndex::new(text)),
         };
-        let paragraphs = paragraphs::split(text, format);
+        // Around the change only, when the last split was of the same format.
+        let paragraphs = match (&last, changed) {
+            (Some(l), Some(ch)) if l.format == format => {
+                paragraphs::split_again(&l.paragraphs, l.text.len(), text, ch, format)
+            }
+            _ => None,
+        }
+        .unwrap_or_else(|| paragraphs::split(text, format));
         self.generation += 1;
         let generation = self.generation;
         // The first `head` and last `tail` paragraphs lie in the text's unchanged prefix
@@ -362,6 +370,7 @@ impl Analyzer {
         kept.push_str(text);
         self.last = Some(LastText {
             text: kept,
+            format,
             lines: lines.clone(),
             paragraphs: paragraphs.clone(),
             keys,

@@ -193,8 +193,17 @@ fn split_plain(text: &str, lines: &[Line]) -> Vec<Paragraph> {
         (Some(a), Some(b)) => content[a..=b].iter().any(|&c| !c),
         _ => false,
     };
-    let mut b = Builder::new(text, !uses_blank_lines);
-    for (l, &has) in lines.iter().zip(&content) {
+    plain_paragraphs(text, lines, &content, !uses_blank_lines)
+}
+
+fn plain_paragraphs(
+    text: &str,
+    lines: &[Line],
+    content: &[bool],
+    per_line: bool,
+) -> Vec<Paragraph> {
+    let mut b = Builder::new(text, per_line);
+    for (l, &has) in lines.iter().zip(content) {
         if has {
             b.push_line(BlockKind::Paragraph, l.start, *l);
         } else {
@@ -203,6 +212,85 @@ fn split_plain(text: &str, lines: &[Line]) -> Vec<Paragraph> {
     }
     b.flush();
     b.out
+}
+
+/// Is the line that ends just before `at` (a line start) blank?
+fn blank_line_before(text: &str, at: usize) -> bool {
+    if at == 0 || text.as_bytes().get(at - 1) != Some(&b'\n') {
+        return false;
+    }
+    let start = text[..at - 1].rfind('\n').map_or(0, |i| i + 1);
+    is_blank(&text[start..at - 1])
+}
+
+/// `split` of `text`, from the split of the last text (`old`, of a text `old_len` bytes
+/// long) when the two texts share their first `prefix` and last `suffix` bytes: only the
+/// paragraphs around the change are split again, between blank lines on either side that
+/// the change does not touch. The same result as `split` (tested); `None` when there is no
+/// such blank line with a paragraph beyond it on either side, or the format is Markdown
+/// (whose fences and front matter reach across the whole text).
+pub fn split_again(
+    old: &[Paragraph],
+    old_len: usize,
+    text: &str,
+    (prefix, suffix): (usize, usize),
+    format: Format,
+) -> Option<Vec<Paragraph>> {
+    if format != Format::Plain || prefix + suffix > old_len.min(text.len()) {
+        return None;
+    }
+    let delta = text.len() as isize - old_len as isize;
+    // The paragraph the window starts with: the last one starting at or before the change,
+    // with another before it.
+    let i0 = old
+        .partition_point(|q| q.block.start <= prefix)
+        .checked_sub(1)?;
+    // The paragraph the window stops before: the first one whose line break before it
+    // lies in the unchanged suffix, with another after the change.
+    let i1 = old.partition_point(|q| q.block.start < (old_len - suffix) + 1);
+    if i0 == 0 || i1 >= old.len() || i1 <= i0 {
+        return None;
+    }
+    let ws = old[i0].block.start;
+    let we = (old[i1].block.start as isize + delta) as usize;
+    if we <= ws || !text.is_char_boundary(we) || !text[..we].ends_with('\n') {
+        return None;
+    }
+    // Both ends of the window at a blank line: the draft uses blank lines between
+    // paragraphs (before and after the change alike), and what lies outside the window is
+    // split as it was. A draft with a paragraph on each line is split in full.
+    if !blank_line_before(text, ws) || !blank_line_before(text, we) {
+        return None;
+    }
+    let lines: Vec<Line> = lines(&text[ws..we])
+        .into_iter()
+        .map(|l| Line {
+            start: l.start + ws,
+            end: l.end + ws,
+            next: l.next + ws,
+        })
+        .collect();
+    let content: Vec<bool> = lines
+        .iter()
+        .map(|l| !is_blank(&text[l.start..l.end]))
+        .collect();
+    let middle = plain_paragraphs(text, &lines, &content, false);
+    let shift = |q: &Paragraph| Paragraph {
+        span: Span::new(
+            (q.span.start as isize + delta) as usize,
+            (q.span.end as isize + delta) as usize,
+        ),
+        block: Span::new(
+            (q.block.start as isize + delta) as usize,
+            (q.block.end as isize + delta) as usize,
+        ),
+        kind: q.kind,
+    };
+    let mut out = Vec::with_capacity(old.len() + middle.len() + i0 - i1);
+    out.extend_from_slice(&old[..i0]);
+    out.extend(middle);
+    out.extend(old[i1..].iter().map(shift));
+    Some(out)
 }
 
 fn leading_spaces(s: &str) -> usize {
@@ -829,7 +917,72 @@ mod tests {
         }
     }
 
+    /// `split_again` after `edit` (at, removed bytes, inserted): `split` of the new text.
+    fn split_again_after(
+        old: &str,
+        at: usize,
+        removed: usize,
+        inserted: &str,
+    ) -> Option<Vec<Paragraph>> {
+        let mut at = at.min(old.len());
+        while !old.is_char_boundary(at) {
+            at -= 1;
+        }
+        let mut end = (at + removed).min(old.len());
+        while !old.is_char_boundary(end) {
+            end += 1;
+        }
+        let new = format!("{}{inserted}{}", &old[..at], &old[end..]);
+        let before = split(old, Format::Plain);
+        let changed = crate::analysis::line_index::changed(old, &new);
+        let again = split_again(&before, old.len(), &new, changed, Format::Plain);
+        if let Some(again) = &again {
+            assert_eq!(again, &split(&new, Format::Plain), "{old:?} -> {new:?}");
+        }
+        again
+    }
+
+    #[test]
+    fn split_again_splits_only_around_the_change_and_agrees() {
+        let draft = "Headline here\n\nFirst paragraph, two\nlines.\n\nSecond one.\n\n\nThird one.\n\nLast.\n";
+        let mid = draft.find("Second").unwrap();
+        for (removed, inserted) in [
+            (0, "x"),
+            (3, ""),
+            (0, "\n\nNew paragraph.\n\n"),
+            (8, "\n"),
+            (0, " \n "),
+        ] {
+            assert!(split_again_after(draft, mid + 2, removed, inserted).is_some());
+        }
+        // Edits at the line break before a paragraph, or the blank line before it.
+        for at in [mid - 1, mid - 2] {
+            for (removed, inserted) in [(1, "x"), (0, "x"), (1, ""), (2, "")] {
+                split_again_after(draft, at, removed, inserted);
+            }
+        }
+        // Too close to an end, or a draft with a paragraph on each line: split in full.
+        assert!(split_again_after(draft, 2, 0, "x").is_none());
+        assert!(split_again_after("One.\nTwo.\nThree.\nFour.\n", 7, 0, "x").is_none());
+    }
+
     proptest::proptest! {
+        #[test]
+        fn split_again_agrees_with_split_after_any_edit(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "The mayor spoke.", "word", " ", "\t", "\n", "\n\n", "\n\n", "\r\n", "\r",
+                    "“Quoted,” she said.", "😀", "é", "\n \n",
+                ]),
+                0..60,
+            ),
+            at in 0usize..400,
+            removed in 0usize..12,
+            inserted in proptest::sample::select(vec!["", "x", "\n", "\n\n", " ", "\r\n", "é", "A new line.\n\n"]),
+        ) {
+            split_again_after(&parts.concat(), at, removed, inserted);
+        }
+
         #[test]
         fn same_paragraphs_as_the_reference_on_arbitrary_drafts(
             parts in proptest::collection::vec(
