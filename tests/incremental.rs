@@ -225,23 +225,17 @@ fn edit_is_seen(draft: &str, edited: &str, config: &Config) {
     let incremental = analyzer.analyze(edited, Format::Plain, config);
     let fresh = analyze(edited, Format::Plain, config);
     assert_eq!(summary(&incremental), summary(&fresh));
+    let who = |a: &Analysis| {
+        let people: Vec<_> = a
+            .actors
+            .iter()
+            .map(|x| (x.name.clone(), x.gender, x.mentions.len()))
+            .collect();
+        format!("{people:?}")
+    };
     assert_ne!(
-        format!(
-            "{:?}",
-            before
-                .actors
-                .iter()
-                .map(|a| (&a.name, a.gender, a.mentions.len()))
-                .collect::<Vec<_>>()
-        ),
-        format!(
-            "{:?}",
-            fresh
-                .actors
-                .iter()
-                .map(|a| (&a.name, a.gender, a.mentions.len()))
-                .collect::<Vec<_>>()
-        ),
+        who(&before),
+        who(&fresh),
         "the edit should change the actors"
     );
 }

@@ -207,8 +207,9 @@ fn is_speech_verb(v: &ParaView, i: usize) -> bool {
     v.speech.get(i).copied().unwrap_or(false)
 }
 
-/// A person whose personhood the draft confirms: a known given name, a title or role, an
-/// honorific, or words attributed to them. Others ("Marston Town") take no pronouns.
+/// A person whose personhood the names confirm: a known given name, a title or role, a
+/// gender. An honorific or words attributed to them confirm one too (`assemble` adds
+/// those, from the mentions). Others ("Marston Town") take no pronouns.
 fn confirmed(a: &Actor, lex: &Lexicon) -> bool {
     a.kind != ActorKind::Person
         || !a.roles.is_empty()
@@ -217,7 +218,6 @@ fn confirmed(a: &Actor, lex: &Lexicon) -> bool {
             .split(' ')
             .next()
             .is_some_and(|w| lex.given.contains_key(w))
-        || a.mentions.iter().any(|m| m.via == Via::Honorific)
 }
 
 pub struct Linked {
@@ -936,7 +936,12 @@ fn reassemble(views: &[ParaView], names: &Arc<Names>, last: &mut Assembled) -> O
     let resolved = Arc::make_mut(&mut last.resolved);
     for (p, hits) in redone {
         let start = views[p].start;
-        let mut touched: Vec<usize> = hits.iter().map(|h| last.map[h.actor]).collect();
+        // The same actors as before (checked above), so none of them is a dropped one.
+        let mut touched: Vec<usize> = hits
+            .iter()
+            .map(|h| last.map[h.actor])
+            .filter(|&j| j != usize::MAX)
+            .collect();
         touched.sort_unstable();
         touched.dedup();
         for j in touched {
@@ -953,8 +958,9 @@ fn reassemble(views: &[ParaView], names: &Arc<Names>, last: &mut Assembled) -> O
                     tokens: (h.first, h.last),
                 })
                 .collect();
+            let n = new.len();
             ms.splice(at..at, new);
-            ms[at..].sort_by_key(|m| m.span);
+            ms[at..at + n].sort_by_key(|m| m.span);
         }
         resolved[p] = resolved_of(&hits, &last.map);
         last.hits[p] = hits;
