@@ -118,8 +118,15 @@ fn passes(c: &mut Criterion) {
         let mut g = c.benchmark_group("full");
         g.throughput(Throughput::Elements(words as u64));
         tune(&mut g, words);
-        // What `copydesk check` runs per file: a fresh analysis, every pass.
+        // What `copydesk check` runs per file: a fresh analysis, every pass. On one core
+        // (the target's terms), then with a thread per core for the paragraphs' facts, as
+        // the server and `check` run it.
+        analysis::set_threads(1);
         g.bench_function(BenchmarkId::new("analyze", case.label), |b| {
+            b.iter(|| analysis::analyze(black_box(text), Format::Plain, &config))
+        });
+        analysis::set_threads(0);
+        g.bench_function(BenchmarkId::new("analyze_threads", case.label), |b| {
             b.iter(|| analysis::analyze(black_box(text), Format::Plain, &config))
         });
         g.finish();

@@ -266,3 +266,29 @@ fn an_alias_that_stops_speaking_is_seen_by_later_pronouns() {
     let draft = "The ferry boss said the boats were safe.\n\nHe added that the crews were ready.\n";
     edit_is_seen(draft, &draft.replace("boss said", "boss sat"), &config);
 }
+
+/// Opening a long draft computes the paragraphs' facts on several threads; the answer is
+/// the one a single thread gives, in the same order.
+#[test]
+fn facts_computed_on_several_threads_give_the_same_analysis() {
+    // Copies whose paragraphs differ in length (a prefix of 1 to 7 letters), so facts put
+    // in the wrong place would show in the spans.
+    let draft: String = (0..120)
+        .flat_map(|i| {
+            DRAFT
+                .split("\n\n")
+                .map(move |p| format!("{} {p}", "x".repeat(i % 7 + 1)))
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    copydesk::analysis::set_threads(1);
+    let one = analyze(&draft, Format::Plain, &Config::default());
+    copydesk::analysis::set_threads(3);
+    let three = analyze(&draft, Format::Plain, &Config::default());
+    copydesk::analysis::set_threads(0);
+    assert!(
+        one.paragraphs.len() >= 256,
+        "enough paragraphs to use threads"
+    );
+    assert_eq!(summary(&one), summary(&three));
+}

@@ -196,6 +196,44 @@ impl ParagraphFacts {
     }
 }
 
+/// Threads for computing many paragraphs' facts at once (opening a draft, a large paste):
+/// 0 = one per core (at most 8). `set_threads(1)` measures one core.
+static THREADS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+pub fn set_threads(n: usize) {
+    THREADS.store(n, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The facts of `bodies` (position, text), in order. Each paragraph's facts depend on its
+/// text alone, so a large batch is shared among threads: the result is the same.
+fn compute_facts(bodies: &[(usize, &str)]) -> Vec<Arc<ParagraphFacts>> {
+    let threads = match THREADS.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+        n => n,
+    };
+    let one = |chunk: &[(usize, &str)]| -> Vec<Arc<ParagraphFacts>> {
+        chunk
+            .iter()
+            .map(|(_, b)| Arc::new(ParagraphFacts::compute(b)))
+            .collect()
+    };
+    // Below a few hundred paragraphs (a keystroke, a story) a thread costs more than it saves.
+    if threads < 2 || bodies.len() < 256 {
+        return one(bodies);
+    }
+    let size = bodies.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = bodies
+            .chunks(size)
+            .map(|c| s.spawn(move || one(c)))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
 /// Quotes in a paragraph longer than this (bytes) are not attributed or checked; the
 /// server says so in its log (`lsp::limits`). News paragraphs are well under 2 KB.
 pub const MAX_ATTRIBUTED_PARAGRAPH: usize = 16 * 1024;
@@ -281,20 +319,28 @@ impl Analyzer {
             .as_mut()
             .map(|l| (std::mem::take(&mut l.keys), std::mem::take(&mut l.facts)))
             .unwrap_or_default();
-        let mut middle_keys = Vec::new();
-        let mut middle_facts = Vec::new();
-        for para in &paragraphs[head..paragraphs.len() - tail] {
+        let middle = &paragraphs[head..paragraphs.len() - tail];
+        let mut middle_keys = Vec::with_capacity(middle.len());
+        let mut found: Vec<Option<Arc<ParagraphFacts>>> = Vec::with_capacity(middle.len());
+        let mut missing: Vec<(usize, &str)> = Vec::new();
+        for (k, para) in middle.iter().enumerate() {
             let body = &text[para.span.start..para.span.end];
             let key = fingerprint::content_key(body);
             self.last_used.insert(key, generation);
             middle_keys.push(key);
-            middle_facts.push(
-                self.cache
-                    .entry(key)
-                    .or_insert_with(|| Arc::new(ParagraphFacts::compute(body)))
-                    .clone(),
-            );
+            let cached = self.cache.get(&key).cloned();
+            if cached.is_none() {
+                missing.push((k, body));
+            }
+            found.push(cached);
         }
+        let computed = compute_facts(&missing);
+        for ((k, _), f) in missing.into_iter().zip(computed) {
+            // A paragraph repeated in the text was computed twice; the cache keeps one.
+            found[k] = Some(self.cache.entry(middle_keys[k]).or_insert(f).clone());
+        }
+        let middle_facts: Vec<Arc<ParagraphFacts>> = found.into_iter().flatten().collect();
+        debug_assert_eq!(middle_facts.len(), middle.len());
         let old_middle = head..keys.len() - tail;
         keys.splice(old_middle.clone(), middle_keys);
         facts.splice(old_middle, middle_facts);
