@@ -258,7 +258,7 @@ pub struct Analyzer {
 }
 
 struct LastText {
-    text: String,
+    text: Arc<String>,
     format: Format,
     lines: Arc<LineIndex>,
     paragraphs: Vec<Paragraph>,
@@ -272,6 +272,18 @@ impl Analyzer {
     }
 
     pub fn analyze(&mut self, text: &str, format: Format, config: &Config) -> Analysis {
+        self.analyze_shared(&Arc::new(text.to_string()), format, config)
+    }
+
+    /// `analyze`, keeping `text` itself (not a copy) for the next analysis: the server
+    /// shares it with the snapshot it publishes.
+    pub fn analyze_shared(
+        &mut self,
+        shared: &Arc<String>,
+        format: Format,
+        config: &Config,
+    ) -> Analysis {
+        let text: &str = shared;
         let mut last = self.last.take();
         let changed = last.as_ref().map(|l| line_index::changed(&l.text, text));
         let lines = match (&last, changed) {
@@ -411,11 +423,8 @@ impl Analyzer {
             findings.extend(unbalanced_quotes::find(text, &quotes));
         }
         findings.sort_by_key(|f| (f.span.start, f.code));
-        let mut kept = last.map_or_else(String::new, |l| l.text);
-        kept.clear();
-        kept.push_str(text);
         self.last = Some(LastText {
-            text: kept,
+            text: shared.clone(),
             format,
             lines: lines.clone(),
             paragraphs: paragraphs.clone(),

@@ -17,6 +17,7 @@
 
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 use std::sync::OnceLock;
 use std::task::{Context, Poll};
 
@@ -65,13 +66,13 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> String {
 /// be half-updated) and the panic message is returned.
 pub fn analyze(
     analyzer: &mut Analyzer,
-    text: &str,
+    text: &Arc<String>,
     format: Format,
     config: &Config,
 ) -> Result<Analysis, String> {
     let run = catch_unwind(AssertUnwindSafe(|| {
         test_panic_hook("analysis", text);
-        analyzer.analyze(text, format, config)
+        analyzer.analyze_shared(text, format, config)
     }));
     run.map_err(|payload| {
         *analyzer = Analyzer::new();

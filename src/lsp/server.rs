@@ -113,7 +113,7 @@ impl Backend {
                 let (rope, version, format, revision, config) = job;
                 let mut moved = std::mem::take(&mut analyzer);
                 let result = tokio::task::spawn_blocking(move || {
-                    let text = super::document::text_of(&rope);
+                    let text = Arc::new(super::document::text_of(&rope));
                     drop(rope);
                     // A panic in the analysis is contained: see guard.rs.
                     let analysis = super::guard::analyze(&mut moved, &text, format, &config);
@@ -158,7 +158,7 @@ impl Backend {
                 let snapshot = Arc::new(Snapshot {
                     version,
                     revision,
-                    text: Arc::new(text),
+                    text,
                     lines,
                     analysis,
                 });
