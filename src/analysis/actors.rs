@@ -353,18 +353,11 @@ pub fn link_with(views: &[ParaView], roster: Option<&Arc<Roster>>, memo: &mut Li
     let call = memo.calls;
     if let Some(last) = &mut memo.assembled {
         if let Some(changed) = reassemble(views, &names, last) {
-            return Linked {
-                call,
-                since: Some((call - 1, changed)),
-                ..last.linked()
-            };
+            return last.linked(call, Some((call - 1, changed)));
         }
     }
     let fresh = assemble(views, &names);
-    let linked = Linked {
-        call,
-        ..fresh.linked()
-    };
+    let linked = fresh.linked(call, None);
     memo.assembled = Some(fresh);
     linked
 }
@@ -636,6 +629,25 @@ struct Hit {
     span: (u32, u32),
 }
 
+impl Hit {
+    /// The mention in the document, for paragraph `p` starting at `start`.
+    fn mention(&self, p: usize, start: usize) -> ActorMention {
+        ActorMention {
+            span: Span::new(start + self.span.0 as usize, start + self.span.1 as usize),
+            via: self.via,
+            paragraph: p,
+            tokens: (self.first, self.last),
+        }
+    }
+}
+
+/// What a pronoun of paragraph `p` may look back to besides its own paragraph: the
+/// mentions of paragraphs p-1 and p-2 (`hits` has at least the paragraphs before `p`).
+fn earlier(hits: &[Vec<Hit>], p: usize) -> [&[Hit]; 2] {
+    let at = |back: usize| p.checked_sub(back).map_or(&[][..], |q| hits[q].as_slice());
+    [at(1), at(2)]
+}
+
 /// Paragraph `p`'s mentions before pronouns (placed candidates, roster phrases,
 /// nominals), in token order. It reads only the paragraph and `names`.
 fn paragraph_hits(v: &ParaView, p: usize, names: &Names) -> Vec<Hit> {
@@ -697,7 +709,6 @@ fn paragraph_hits(v: &ParaView, p: usize, names: &Names) -> Vec<Hit> {
             });
         }
     }
-    hits.sort_by_key(|h| (h.first, h.last, h.actor));
     for n in &v.mentions.nominals {
         let Some(i) = names.nominal_actor(n) else {
             continue;
@@ -748,12 +759,12 @@ struct Assembled {
 }
 
 impl Assembled {
-    fn linked(&self) -> Linked {
+    fn linked(&self, call: u64, since: Option<(u64, Vec<usize>)>) -> Linked {
         Linked {
             actors: self.actors.clone(),
             resolved: self.resolved.clone(),
-            call: 0,
-            since: None,
+            call,
+            since,
         }
     }
 }
@@ -801,11 +812,15 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
     };
     for (p, v) in views.iter().enumerate() {
         let (done, rest) = hits.split_at_mut(p);
-        let earlier = [
-            p.checked_sub(1).map_or(&[][..], |q| &done[q]),
-            p.checked_sub(2).map_or(&[][..], |q| &done[q]),
-        ];
-        pronouns_in(v, p, &mut rest[0], earlier, &fit, &mut genders, &mut learnt);
+        pronouns_in(
+            v,
+            p,
+            &mut rest[0],
+            earlier(done, p),
+            &fit,
+            &mut genders,
+            &mut learnt,
+        );
     }
     let mut actors: Vec<Actor> = names.actors.clone();
     for (a, g) in actors.iter_mut().zip(&genders) {
@@ -813,12 +828,7 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
     }
     for (p, (v, hs)) in views.iter().zip(&hits).enumerate() {
         for h in hs {
-            actors[h.actor].mentions.push(ActorMention {
-                span: Span::new(v.start + h.span.0 as usize, v.start + h.span.1 as usize),
-                via: h.via,
-                paragraph: p,
-                tokens: (h.first, h.last),
-            });
+            actors[h.actor].mentions.push(h.mention(p, v.start));
         }
     }
     resolve_affiliation_refs(&mut actors);
@@ -892,10 +902,6 @@ fn reassemble(views: &[ParaView], names: &Arc<Names>, last: &mut Assembled) -> O
         // time (checked below for changed ones).
         let mut hits = pre;
         let mut learnt = Vec::new();
-        let earlier = [
-            p.checked_sub(1).map_or(&[][..], |q| &last.hits[q]),
-            p.checked_sub(2).map_or(&[][..], |q| &last.hits[q]),
-        ];
         let fit = Fit {
             actors: &names.actors,
             eligible: &last.eligible,
@@ -904,7 +910,7 @@ fn reassemble(views: &[ParaView], names: &Arc<Names>, last: &mut Assembled) -> O
             &views[p],
             p,
             &mut hits,
-            earlier,
+            earlier(&last.hits, p),
             &fit,
             &mut genders,
             &mut learnt,
@@ -929,8 +935,9 @@ fn reassemble(views: &[ParaView], names: &Arc<Names>, last: &mut Assembled) -> O
     // Nothing reaches beyond the changed paragraphs: commit.
     for a in &mut last.actors {
         for m in &mut a.mentions {
-            let (new, old) = (views[m.paragraph].start, last.starts[m.paragraph]);
-            m.span = Span::new(m.span.start + new - old, m.span.end + new - old);
+            m.span = m
+                .span
+                .moved(last.starts[m.paragraph], views[m.paragraph].start);
         }
     }
     let resolved = Arc::make_mut(&mut last.resolved);
@@ -951,12 +958,7 @@ fn reassemble(views: &[ParaView], names: &Arc<Names>, last: &mut Assembled) -> O
             let new: Vec<ActorMention> = hits
                 .iter()
                 .filter(|h| last.map[h.actor] == j)
-                .map(|h| ActorMention {
-                    span: Span::new(start + h.span.0 as usize, start + h.span.1 as usize),
-                    via: h.via,
-                    paragraph: p,
-                    tokens: (h.first, h.last),
-                })
+                .map(|h| h.mention(p, start))
                 .collect();
             let n = new.len();
             ms.splice(at..at, new);

@@ -46,6 +46,15 @@ pub struct Quote {
     pub continues: bool,
 }
 
+impl Quote {
+    /// The same quote after its paragraph's start moved from `from` to `to`.
+    fn moved(&mut self, from: usize, to: usize) {
+        self.span = self.span.moved(from, to);
+        self.inner = self.inner.moved(from, to);
+        self.speaker_span = self.speaker_span.map(|s| s.moved(from, to));
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct ParaQuotes<'a> {
     pub start: usize,
@@ -545,30 +554,28 @@ pub fn attribute_with(
     };
     // A paragraph's quotes (relative to it) where it stands in the document.
     fn placed(local: &[Quote], pi: usize, start: usize) -> impl Iterator<Item = Quote> + '_ {
-        let shift = move |s: Span| Span::new(s.start + start, s.end + start);
-        local.iter().map(move |q| Quote {
-            span: shift(q.span),
-            inner: shift(q.inner),
-            speaker_span: q.speaker_span.map(shift),
-            paragraph: pi,
-            ..q.clone()
+        local.iter().map(move |q| {
+            let mut q = Quote {
+                paragraph: pi,
+                ..q.clone()
+            };
+            q.moved(0, start);
+            q
         })
     }
+    // Memo entries kept at most: the live paragraphs' and as many again.
+    let bound = 2 * paras.len() + 64;
     let last = memo.last.take().filter(|l| {
         since.is_some_and(|(c, _)| *c == l.call)
             && l.starts.len() == paras.len()
             // Entries of paragraphs not looked at are not marked live; keep the table
             // bounded by running in full from time to time.
-            && memo.entries.len() <= 2 * paras.len() + 64
+            && memo.entries.len() <= bound
     });
     let next = match (last, since) {
         (Some(mut l), Some((_, changed))) => {
             for q in &mut l.quotes {
-                let (new, old) = (paras[q.paragraph].start, l.starts[q.paragraph]);
-                let shift = |s: Span| Span::new(s.start + new - old, s.end + new - old);
-                q.span = shift(q.span);
-                q.inner = shift(q.inner);
-                q.speaker_span = q.speaker_span.map(shift);
+                q.moved(l.starts[q.paragraph], paras[q.paragraph].start);
             }
             for &pi in changed {
                 let fresh: Vec<Quote> = if paras[pi].quotes.is_empty() {
@@ -602,7 +609,7 @@ pub fn attribute_with(
             }
             at.push(quotes.len());
             let generation = memo.generation;
-            if memo.entries.len() > 2 * paras.len() + 64 {
+            if memo.entries.len() > bound {
                 memo.entries.retain(|_, e| e.0 == generation);
             }
             LastQuotes {

@@ -55,6 +55,12 @@ impl Span {
     pub fn touches(&self, other: Span) -> bool {
         self.start <= other.end && other.start <= self.end
     }
+    /// The same text's span after the point it is measured from moved from `from` to `to`
+    /// (a paragraph's start before and after an edit, or the end of a text that grew):
+    /// requires `start + to >= from`.
+    pub fn moved(self, from: usize, to: usize) -> Span {
+        Span::new(self.start + to - from, self.end + to - from)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -204,17 +210,17 @@ pub fn set_threads(n: usize) {
     THREADS.store(n, std::sync::atomic::Ordering::Relaxed);
 }
 
-/// The facts of `bodies` (position, text), in order. Each paragraph's facts depend on its
-/// text alone, so a large batch is shared among threads: the result is the same.
-fn compute_facts(bodies: &[(usize, &str)]) -> Vec<Arc<ParagraphFacts>> {
+/// The facts of `bodies`, in order. Each paragraph's facts depend on its text alone, so a
+/// large batch is shared among threads: the result is the same.
+fn compute_facts(bodies: &[&str]) -> Vec<Arc<ParagraphFacts>> {
     let threads = match THREADS.load(std::sync::atomic::Ordering::Relaxed) {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
         n => n,
     };
-    let one = |chunk: &[(usize, &str)]| -> Vec<Arc<ParagraphFacts>> {
+    let one = |chunk: &[&str]| -> Vec<Arc<ParagraphFacts>> {
         chunk
             .iter()
-            .map(|(_, b)| Arc::new(ParagraphFacts::compute(b)))
+            .map(|b| Arc::new(ParagraphFacts::compute(b)))
             .collect()
     };
     // Below a few hundred paragraphs (a keystroke, a story) a thread costs more than it saves.
@@ -319,8 +325,7 @@ impl Analyzer {
                     .take(most - head)
                     .take_while(|(o, n)| {
                         o.span.start >= l.text.len() - s
-                            && o.span.start + text.len() == n.span.start + l.text.len()
-                            && o.span.len() == n.span.len()
+                            && o.span.moved(l.text.len(), text.len()) == n.span
                     })
                     .count();
                 (head, tail)
@@ -334,7 +339,9 @@ impl Analyzer {
         let middle = &paragraphs[head..paragraphs.len() - tail];
         let mut middle_keys = Vec::with_capacity(middle.len());
         let mut found: Vec<Option<Arc<ParagraphFacts>>> = Vec::with_capacity(middle.len());
-        let mut missing: Vec<(usize, &str)> = Vec::new();
+        // Positions in `middle` and texts of the paragraphs the cache does not have.
+        let mut missing: Vec<usize> = Vec::new();
+        let mut bodies: Vec<&str> = Vec::new();
         for (k, para) in middle.iter().enumerate() {
             let body = &text[para.span.start..para.span.end];
             let key = fingerprint::content_key(body);
@@ -342,12 +349,13 @@ impl Analyzer {
             middle_keys.push(key);
             let cached = self.cache.get(&key).cloned();
             if cached.is_none() {
-                missing.push((k, body));
+                missing.push(k);
+                bodies.push(body);
             }
             found.push(cached);
         }
-        let computed = compute_facts(&missing);
-        for ((k, _), f) in missing.into_iter().zip(computed) {
+        let computed = compute_facts(&bodies);
+        for (k, f) in missing.into_iter().zip(computed) {
             // A paragraph repeated in the text was computed twice; the cache keeps one.
             found[k] = Some(self.cache.entry(middle_keys[k]).or_insert(f).clone());
         }

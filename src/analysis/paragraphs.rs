@@ -67,11 +67,12 @@ struct Line {
     next: usize,
 }
 
-fn lines(text: &str) -> Vec<Line> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len() / 48 + 1);
-    let mut start = 0;
-    for nl in memchr::memchr_iter(b'\n', bytes) {
+/// The lines of `text[from..to]`, at their offsets in `text` (`from` a line start).
+fn lines(text: &str, from: usize, to: usize) -> Vec<Line> {
+    let bytes = &text.as_bytes()[..to];
+    let mut out = Vec::with_capacity((to - from) / 48 + 1);
+    let mut start = from;
+    for nl in memchr::memchr_iter(b'\n', &bytes[from..]).map(|i| from + i) {
         let end = if nl > start && bytes[nl - 1] == b'\r' {
             nl - 1
         } else {
@@ -96,6 +97,14 @@ fn lines(text: &str) -> Vec<Line> {
 
 fn is_blank(s: &str) -> bool {
     s.bytes().all(|b| b == b' ' || b == b'\t') || s.trim().is_empty()
+}
+
+/// Per line: does it have content (not blank)?
+fn content_of(text: &str, lines: &[Line]) -> Vec<bool> {
+    lines
+        .iter()
+        .map(|l| !is_blank(&text[l.start..l.end]))
+        .collect()
 }
 
 /// (content start, content end, line start, line next)
@@ -173,7 +182,7 @@ impl<'a> Builder<'a> {
 }
 
 pub fn split(text: &str, format: Format) -> Vec<Paragraph> {
-    let lines = lines(text);
+    let lines = lines(text, 0, text.len());
     match format {
         Format::Plain => split_plain(text, &lines),
         Format::Markdown => split_markdown(text, &lines),
@@ -181,10 +190,7 @@ pub fn split(text: &str, format: Format) -> Vec<Paragraph> {
 }
 
 fn split_plain(text: &str, lines: &[Line]) -> Vec<Paragraph> {
-    let content: Vec<bool> = lines
-        .iter()
-        .map(|l| !is_blank(&text[l.start..l.end]))
-        .collect();
+    let content = content_of(text, lines);
     // A blank line that separates two content lines means the author uses blank lines as
     // paragraph breaks; otherwise every line is a paragraph.
     let first = content.iter().position(|&c| c);
@@ -239,7 +245,6 @@ pub fn split_again(
     if format != Format::Plain || prefix + suffix > old_len.min(text.len()) {
         return None;
     }
-    let delta = text.len() as isize - old_len as isize;
     // The paragraph the window starts with: the last one starting at or before the change,
     // with another before it.
     let i0 = old
@@ -252,7 +257,7 @@ pub fn split_again(
         return None;
     }
     let ws = old[i0].block.start;
-    let we = (old[i1].block.start as isize + delta) as usize;
+    let we = old[i1].block.start + text.len() - old_len;
     if we <= ws || !text.is_char_boundary(we) || !text[..we].ends_with('\n') {
         return None;
     }
@@ -262,28 +267,12 @@ pub fn split_again(
     if !blank_line_before(text, ws) || !blank_line_before(text, we) {
         return None;
     }
-    let lines: Vec<Line> = lines(&text[ws..we])
-        .into_iter()
-        .map(|l| Line {
-            start: l.start + ws,
-            end: l.end + ws,
-            next: l.next + ws,
-        })
-        .collect();
-    let content: Vec<bool> = lines
-        .iter()
-        .map(|l| !is_blank(&text[l.start..l.end]))
-        .collect();
-    let middle = plain_paragraphs(text, &lines, &content, false);
+    let lines = lines(text, ws, we);
+    let middle = plain_paragraphs(text, &lines, &content_of(text, &lines), false);
+    // After the window the text is the old one's suffix: measured from the end.
     let shift = |q: &Paragraph| Paragraph {
-        span: Span::new(
-            (q.span.start as isize + delta) as usize,
-            (q.span.end as isize + delta) as usize,
-        ),
-        block: Span::new(
-            (q.block.start as isize + delta) as usize,
-            (q.block.end as isize + delta) as usize,
-        ),
+        span: q.span.moved(old_len, text.len()),
+        block: q.block.moved(old_len, text.len()),
         kind: q.kind,
     };
     let mut out = Vec::with_capacity(old.len() + middle.len() + i0 - i1);
