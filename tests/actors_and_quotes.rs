@@ -118,6 +118,22 @@ mod actors {
     }
 
     #[test]
+    fn a_town_that_is_also_a_surname() {
+        let t = "Martina Redmond chairs the board. Mr. Lincoln was absent. Redmond said the vote \
+                 would wait. The board meets in Redmond.";
+        let a = run(t);
+        assert_eq!(
+            owner_of(&a, t, "Martina Redmond", 0),
+            Some("Martina Redmond")
+        );
+        assert_eq!(actor(&a, "Martina Redmond").kind, ActorKind::Person);
+        assert_eq!(actor(&a, "Lincoln").kind, ActorKind::Person);
+        assert_eq!(owner_of(&a, t, "Redmond", 1), Some("Martina Redmond"));
+        assert_eq!(owner_of(&a, t, "Redmond", 2), Some("Redmond"));
+        assert_eq!(actor(&a, "Redmond").kind, ActorKind::Place);
+    }
+
+    #[test]
     fn sentence_initial_words_days_and_numbered_things_are_not_actors() {
         let t = "Yet the plan stalled on Tuesday. Instead, officials cited Article 5 of the treaty. According to Reuters, talks resume in March.";
         let a = run(t);
@@ -185,6 +201,32 @@ mod quotes {
             (speaker(&a, q), q.cue.as_deref()),
             (Some("Tom Reyes"), Some("said"))
         );
+    }
+
+    #[test]
+    fn an_appositive_between_the_name_and_the_verb() {
+        let t = "“The pool stays shut until June,” Nadia Okafor, a spokeswoman for the parks department, told reporters.\n\
+                 “Nobody asked us,” Councillor Tomas Berg, who represents the harbour ward, said.\n\
+                 “We will appeal,” Okafor, the department's lawyer, said, and left.\n\
+                 “It was late,” Tomas Berg, Nadia Okafor and the mayor said.";
+        let a = run(t);
+        let q = quote_starting(&a, t, "The pool");
+        assert_eq!(
+            (speaker(&a, q), q.cue.as_deref()),
+            (Some("Nadia Okafor"), Some("told"))
+        );
+        let q = quote_starting(&a, t, "Nobody");
+        assert_eq!(
+            (speaker(&a, q), q.cue.as_deref()),
+            (Some("Tomas Berg"), Some("said"))
+        );
+        let q = quote_starting(&a, t, "We will");
+        assert_eq!(speaker(&a, q), Some("Nadia Okafor"));
+        // A list of speakers is not one name and an appositive.
+        let q = quote_starting(&a, t, "It was late");
+        assert_ne!(speaker(&a, q), Some("Tomas Berg"));
+        let list = t.find("“It was late").unwrap();
+        assert!(a.findings.iter().all(|f| f.span.start >= list));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::lexicon::{Gender, Lexicon};
 use super::mentions::{ActorKind, Candidate, Mentions, Nominal, PronounClass, Via, ORG_HEADS};
@@ -405,9 +405,24 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
                 None => false,
             }
     };
+    // "Anders Redmond … Redmond said": a town that shares its name with the surname of a
+    // person the draft names is that person, unless it follows "in", "at", "from".
+    let surnames: FxHashSet<&str> = views
+        .iter()
+        .flat_map(|v| &v.mentions.candidates)
+        .filter(|c| c.kind == Some(ActorKind::Person) && confident(c))
+        .filter_map(|c| name_words_iter(&c.name).last())
+        .collect();
+    let town_as_surname = |c: &Candidate| {
+        c.kind == Some(ActorKind::Place)
+            && c.subtype != Some("country")
+            && !c.locative
+            && !c.name.contains(' ')
+            && surnames.contains(c.name.as_str())
+    };
     for (p, v) in views.iter().enumerate() {
         for (ci, c) in v.mentions.candidates.iter().enumerate() {
-            if confident(c) {
+            if confident(c) && !town_as_surname(c) {
                 let kind = c.kind.unwrap();
                 let i = t.add(&c.name, kind);
                 t.enrich(i, c);
@@ -519,7 +534,12 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
             }
             let at = (p, ci);
             let surname = name_words_iter(&c.name).last().unwrap_or("");
-            let found = if let Some(&i) = t.by_name.get(lowercase_into(&c.name, &mut lower)) {
+            let by_name = if town_as_surname(c) {
+                None // the town may be an actor too ("in Redmond"): this is the person
+            } else {
+                t.by_name.get(lowercase_into(&c.name, &mut lower))
+            };
+            let found = if let Some(&i) = by_name {
                 let via = if t.actors[i].aliases.iter().any(|a| a == &c.name) {
                     Via::Acronym
                 } else {

@@ -209,6 +209,13 @@ impl P<'_> {
         }
         // "Hegseth said", "he told", "U.S. Defense Secretary Pete Hegseth said"
         for j in k..limit {
+            // "Eleanor Marsh, a volunteer at the food bank, said": the most common credit
+            // in news after "X said"; the appositive between the commas is not the cue.
+            if self.text(j) == "," {
+                if let Some(a) = self.after_appositive(k, j) {
+                    return a;
+                }
+            }
             if self.v.tokens[j].kind == Kind::Punct && !matches!(self.text(j), ".")
                 || self.in_any_quote(j)
             {
@@ -237,6 +244,37 @@ impl P<'_> {
             }
         }
         a
+    }
+
+    /// A trailing credit whose subject, a mention ending just before the comma at `comma`,
+    /// is followed by an appositive and a second comma right before a speech verb.
+    fn after_appositive(&self, from: usize, comma: usize) -> Option<Attribution> {
+        let &(f, l, actor) = self
+            .v
+            .resolved
+            .iter()
+            .find(|&&(f, l, _)| f >= from && l + 1 == comma)?;
+        let sent = self.sentence(comma);
+        // News appositives run to a dozen words ("a spokeswoman for the regional health
+        // authority in the north"); further than that it is another clause.
+        let end = (comma + 1..(comma + 24).min(self.v.tokens.len()))
+            .take_while(|&j| {
+                self.sentence(j) == sent
+                    && !self.in_any_quote(j)
+                    && !matches!(self.text(j), "." | ";" | ":" | "?" | "!")
+            })
+            .find(|&j| self.text(j) == ",")?;
+        let verb = end + 1;
+        if end == comma + 1 || !self.is_verb(verb) || self.sentence(verb) != sent {
+            return None;
+        }
+        Some(Attribution {
+            cue: Some(self.text(verb).to_string()),
+            cue_token: Some(verb),
+            speaker: Some(actor),
+            speaker_tokens: Some((f, l)),
+            ..Attribution::default()
+        })
     }
 
     /// The subject of the speech verb at `v`: the nearest mention before it in its

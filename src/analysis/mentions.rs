@@ -326,6 +326,20 @@ fn items(c: &Ctx, a: usize, b: usize, headline_run: bool) -> Vec<Item> {
             }
             let key = c.slice(i, i + len);
             if let Some(e) = lex.phrases.get(&key) {
+                // "Martina Redmond", "Mr. Lincoln": after a given name or an honorific a
+                // one-word town ending the name is a surname ("George Washington Memorial
+                // Parkway" is not a person).
+                let surname = len == 1
+                    && matches!(e, Entry::Place { .. })
+                    && (i + 1 >= b || !name_like(c.text(i + 1)))
+                    && match out.last() {
+                        Some(Item::Word(p)) => *p + 1 == i && lex.given.contains_key(c.text(*p)),
+                        Some(Item::Honorific(_, p)) => *p + 1 == i,
+                        _ => false,
+                    };
+                if surname {
+                    break;
+                }
                 best = Some(Item::Lex(e.clone(), i, i + len));
                 best_len = len;
                 break;
