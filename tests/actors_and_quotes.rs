@@ -230,6 +230,26 @@ mod quotes {
     }
 
     #[test]
+    fn a_paragraph_ending_in_a_credit_introduces_the_next_quote() {
+        let t = "Kicking is mostly timing, Coach Dana Moritz declared.\n\n\
+                 “Once you get the feel of it, there is not much to it.”\n\n\
+                 The mayor said in a statement:\n\n\
+                 “We will rebuild the pier before summer.”\n\n\
+                 Moritz said the league would review the rule next spring.\n\n\
+                 “It has never been tried.”";
+        let a = run(t);
+        let q = quote_starting(&a, t, "Once you");
+        assert_eq!(speaker(&a, q), Some("Dana Moritz"));
+        let q = quote_starting(&a, t, "We will rebuild");
+        assert_eq!(q.speaker_text.as_deref(), Some("The mayor"));
+        // Reported speech that does not end in its credit introduces nothing.
+        let q = quote_starting(&a, t, "It has never");
+        assert_eq!((q.speaker, q.speaker_text.as_deref()), (None, None));
+        let codes: Vec<_> = a.findings.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes, ["unattributed-quote"]);
+    }
+
+    #[test]
     fn leading_cue_and_pronoun_speaker_with_addressee() {
         let t = "Coach Mia Santos was blunt. She told the Chronicle: “We were not good enough.” Later “it was a long night,” she told reporters.";
         let a = run(t);

@@ -557,17 +557,7 @@ pub fn attribute_with(
     let actor_keys: Vec<std::cell::OnceCell<u64>> = vec![Default::default(); actors.len()];
     let local = |pi: usize, memo: &mut QuoteMemo| -> Arc<Vec<Quote>> {
         use std::hash::{Hash, Hasher};
-        // Cities and regions do not speak; countries and organisations may.
-        let speakers: Vec<(usize, usize, usize)> = paras[pi]
-            .resolved
-            .iter()
-            .copied()
-            .filter(|&(_, _, i)| {
-                actors.get(i).is_some_and(|a| {
-                    a.kind != ActorKind::Place || a.subtype.as_deref() == Some("country")
-                })
-            })
-            .collect();
+        let speakers = speakers_in(&paras[pi], actors);
         let v = &ParaQuotes {
             resolved: &speakers,
             ..paras[pi]
@@ -658,9 +648,23 @@ pub fn attribute_with(
             }
         }
     };
-    let out = across_paragraphs(paras, next.quotes.clone());
+    let out = across_paragraphs(paras, actors, next.quotes.clone());
     memo.last = Some(next);
     out
+}
+
+/// The paragraph's resolved mentions of actors that can speak: cities and regions do not;
+/// countries and organisations may.
+fn speakers_in(v: &ParaQuotes, actors: &[Actor]) -> Vec<(usize, usize, usize)> {
+    v.resolved
+        .iter()
+        .copied()
+        .filter(|&(_, _, i)| {
+            actors.get(i).is_some_and(|a| {
+                a.kind != ActorKind::Place || a.subtype.as_deref() == Some("country")
+            })
+        })
+        .collect()
 }
 
 fn actor_key(a: &Actor) -> u64 {
@@ -766,8 +770,66 @@ fn in_paragraph(v: &ParaQuotes, pi: usize, actors: &[Actor]) -> Vec<Quote> {
     out
 }
 
+/// A speaker carried over from another paragraph: actor, or else a phrase; the mention.
+type Credit = (Option<usize>, Option<Arc<str>>, Option<Span>);
+
+/// Who the last sentence of a paragraph without quotes credits with speech: "Place
+/// kicking is a matter of timing, Moritz declared." or "Mitchell said in a statement:".
+/// A quote opening the next paragraph with no credit of its own is theirs, as news
+/// style has it.
+fn closing_speaker(v: &ParaQuotes, actors: &[Actor]) -> Option<Credit> {
+    let last = v.tokens.last()?;
+    if v.quotes.iter().any(|q| q.depth == 0) {
+        return None;
+    }
+    let speakers = speakers_in(v, actors);
+    let v = &ParaQuotes {
+        resolved: &speakers,
+        ..*v
+    };
+    let p = P::new(v, Lexicon::get());
+    let from = v.tokens.partition_point(|t| t.sentence < last.sentence);
+    let verb = (from..v.tokens.len()).rev().find(|&j| p.is_verb(j))?;
+    // The credit closes the sentence ("…, Moritz declared.", "said on Friday.") or
+    // introduces what follows ("said in a statement:"); "Smith said the plan would fail."
+    // reports speech without introducing a quote. "to talk", "speaking" are not credits.
+    let introduces = p.text(v.tokens.len() - 1) == ":";
+    let words_after = (verb + 1..v.tokens.len())
+        .filter(|&j| p.word(j).is_some())
+        .count();
+    if !(introduces || words_after <= 4)
+        || p.text(verb).ends_with("ing")
+        || verb > 0 && p.text(verb - 1).eq_ignore_ascii_case("to")
+    {
+        return None;
+    }
+    let after = p
+        .mention_starting(verb + 1)
+        .filter(|_| verb + 1 < v.tokens.len());
+    // The subject stands right before the verb ("Moritz declared", "he also said", "Pete
+    // Rozelle, the league commissioner, pointed out"), or after it ("said Mr. Kennedy").
+    let adverb = |j: usize| {
+        p.word(j).is_some_and(|w| {
+            w.ends_with("ly") && w.chars().all(|c| c.is_ascii_lowercase())
+                || matches!(w, "also" | "then" | "later" | "again" | "once")
+        })
+    };
+    let next_to_verb = |&(_, l, _): &(usize, usize, usize)| {
+        l + 1 == verb || l + 2 == verb && adverb(l + 1) || p.text(verb - 1) == ","
+    };
+    if let Some((f, l, actor)) = p.subject_of(verb).filter(next_to_verb).or(after) {
+        let span = Span::new(
+            v.start + v.tokens[f].start as usize,
+            v.start + v.tokens[l].end as usize,
+        );
+        return Some((Some(actor), None, Some(span)));
+    }
+    let nominal = p.nominal_before(verb, from)?;
+    Some((None, Some(Arc::from(nominal.as_str())), None))
+}
+
 /// Multi-paragraph quotes and conversation, in document order.
-fn across_paragraphs(paras: &[ParaQuotes], mut out: Vec<Quote>) -> Vec<Quote> {
+fn across_paragraphs(paras: &[ParaQuotes], actors: &[Actor], mut out: Vec<Quote>) -> Vec<Quote> {
     for q in out.iter_mut().filter(|q| !q.closed) {
         q.continues = paras
             .get(q.paragraph + 1)
@@ -787,22 +849,28 @@ fn across_paragraphs(paras: &[ParaQuotes], mut out: Vec<Quote>) -> Vec<Quote> {
             }
         }
     }
-    // A paragraph that opens with an uncredited quote, right after a paragraph quoting
-    // someone, continues that speaker (and so do its other uncredited quotes).
-    let mut i = 1;
+    // A paragraph that opens with an uncredited quote continues the speaker of the
+    // paragraph before: its last quote's, or, if it quotes no one, the one its last
+    // sentence credits with speech (and so do the paragraph's other uncredited quotes).
+    let mut i = 0;
     while i < out.len() {
         let para = out[i].paragraph;
         let opens_para = out[i].span.start == paras[para].start;
-        let prev = &out[i - 1];
-        let continues =
-            prev.paragraph != para && prev.paragraph + 1 == para && opens_para && !out[i].scare;
-        if continues
-            && out[i].speaker.is_none()
-            && out[i].speaker_text.is_none()
-            && (prev.speaker.is_some() || prev.speaker_text.is_some())
-        {
-            let (speaker, text, span) =
-                (prev.speaker, prev.speaker_text.clone(), prev.speaker_span);
+        let uncredited = out[i].speaker.is_none() && out[i].speaker_text.is_none();
+        let prev = i.checked_sub(1).map(|k| &out[k]);
+        let prev_para = prev.filter(|q| q.paragraph + 1 == para);
+        let credited_before = match prev_para {
+            _ if !opens_para || !uncredited || out[i].scare || para == 0 => None,
+            Some(q) if q.speaker.is_some() || q.speaker_text.is_some() => {
+                Some((q.speaker, q.speaker_text.clone(), q.speaker_span))
+            }
+            Some(_) => None,
+            // Not when it has a cue of its own ("the trustees' statement said") whose
+            // speaker was not found.
+            None if out[i].cue.is_some() => None,
+            None => closing_speaker(&paras[para - 1], actors),
+        };
+        if let Some((speaker, text, span)) = credited_before {
             let mut j = i;
             while j < out.len() && out[j].paragraph == para {
                 if out[j].speaker.is_none() && out[j].speaker_text.is_none() && !out[j].scare {
