@@ -230,6 +230,17 @@ mod quotes {
     }
 
     #[test]
+    fn a_speaker_of_an_organisation_is_the_person() {
+        let t = "Maria Lopez of the Harbor Trust said: “We are ready.”\n\
+                 “The berth opens in May,” Judge Omar Haddad of the Port Appeals Board said.";
+        let a = run(t);
+        let q = quote_starting(&a, t, "We are");
+        assert_eq!(speaker(&a, q), Some("Maria Lopez"));
+        let q = quote_starting(&a, t, "The berth");
+        assert_eq!(speaker(&a, q), Some("Omar Haddad"));
+    }
+
+    #[test]
     fn a_paragraph_ending_in_a_credit_introduces_the_next_quote() {
         let t = "Kicking is mostly timing, Coach Dana Moritz declared.\n\n\
                  “Once you get the feel of it, there is not much to it.”\n\n\

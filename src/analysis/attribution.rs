@@ -225,12 +225,14 @@ impl P<'_> {
                 a.cue = Some(self.text(j).to_string());
                 a.cue_token = Some(j);
                 // The subject: the last mention before the verb.
-                if let Some(&(f, l, actor)) = self
+                if let Some((f, l, actor)) = self
                     .v
                     .resolved
                     .iter()
                     .rev()
                     .find(|&&(f, l, _)| f >= k && l < j)
+                    .map(|&m| self.head_of(m))
+                    .filter(|&(f, _, _)| f >= k)
                 {
                     a.speaker = Some(actor);
                     a.speaker_tokens = Some((f, l));
@@ -277,6 +279,32 @@ impl P<'_> {
         })
     }
 
+    /// "Maria Lopez of the Harbor Trust said", "Justice Savage of the New York Supreme
+    /// Court declared": the speaker is the one before "of", not the organisation.
+    fn head_of(&self, m: (usize, usize, usize)) -> (usize, usize, usize) {
+        let mut m = m;
+        loop {
+            let mut k = m.0;
+            while k > 0
+                && self
+                    .word(k - 1)
+                    .is_some_and(|w| w.starts_with(char::is_uppercase))
+            {
+                k -= 1;
+            }
+            if k > 0 && self.text(k - 1).eq_ignore_ascii_case("the") {
+                k -= 1;
+            }
+            if k < 2 || self.text(k - 1) != "of" {
+                return m;
+            }
+            match self.v.resolved.iter().find(|&&(_, l, _)| l + 2 == k) {
+                Some(&h) if h.0 < m.0 => m = h,
+                _ => return m,
+            }
+        }
+    }
+
     /// The subject of the speech verb at `v`: the nearest mention before it in its
     /// sentence, or, for a participle after a comma ("…, adding that"), the speaker of the
     /// sentence's main clause.
@@ -316,14 +344,14 @@ impl P<'_> {
                     .get(l + 1)
                     .is_some_and(|t| t.text(self.v.text) == ",")
             });
-            return before_comma.or(cands.first()).copied();
+            return before_comma.or(cands.first()).map(|&m| self.head_of(m));
         }
         cands
             .iter()
             .rev()
             .find(|&&(_, l, _)| v - l <= 8)
             .or(cands.first())
-            .copied()
+            .map(|&m| self.head_of(m))
     }
 
     /// Leading cue: the last speech verb before the opening mark in its sentence.
