@@ -374,6 +374,15 @@ mod quotes {
     }
 
     #[test]
+    fn a_document_reads() {
+        let t = "“Swimming is forbidden after dark,” the notice reads.\n\nThe council's letter reads: “We regret the delay.”";
+        let a = run(t);
+        assert_eq!(a.quotes[0].speaker_text.as_deref(), Some("the notice"));
+        assert_eq!(a.quotes[1].cue.as_deref(), Some("reads"));
+        assert!(a.findings.is_empty(), "{:?}", a.findings);
+    }
+
+    #[test]
     fn a_nominal_speaker_counts_as_credited() {
         let t = "“We are reviewing the footage,” a police spokesman said.";
         let a = run(t);

@@ -145,6 +145,11 @@ impl P<'_> {
         let mut k = verb;
         let mut words = Vec::new();
         while k > from && words.len() < 5 {
+            // "the council's letter", "the trustees' statement"
+            if self.v.tokens[k - 1].kind == Kind::Possessive && k - 1 > from && !words.is_empty() {
+                k -= 1;
+                continue;
+            }
             let Some(w) = self.word(k - 1) else { break };
             words.push(k - 1);
             if SUBJECT_DETERMINERS.contains(&w.to_lowercase().as_str()) {
