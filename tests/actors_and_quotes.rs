@@ -118,6 +118,15 @@ mod actors {
     }
 
     #[test]
+    fn a_given_name_that_is_also_a_word_can_open_a_sentence() {
+        let t = "Bill Okafor chairs the board. Will Berg voted against it. Will Europe act?";
+        let a = run(t);
+        assert_eq!(actor(&a, "Bill Okafor").kind, ActorKind::Person);
+        assert_eq!(actor(&a, "Will Berg").kind, ActorKind::Person);
+        assert!(a.actors.iter().all(|x| !x.name.starts_with("Will E")));
+    }
+
+    #[test]
     fn a_town_that_is_also_a_surname() {
         let t = "Martina Redmond chairs the board. Mr. Lincoln was absent. Redmond said the vote \
                  would wait. The board meets in Redmond.";

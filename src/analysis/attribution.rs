@@ -1,14 +1,17 @@
 //! Who said each quote: a sieve of attribution rules, most reliable first.
 //!
 //! 1. trailing cue after the closing mark (`…,” Hegseth said` / `said Hegseth` /
-//!    `he told the Guardian`), shared by quotes joined by "and" before one cue;
+//!    `he told the Guardian` / `Nadia Okafor, a spokeswoman for the port, said`), shared
+//!    by quotes joined by "and" before one cue;
 //! 2. leading cue before the opening mark in the same sentence (`Hegseth said: “…”`,
 //!    `adding that … “…”`, `a summary that Trump posted …, he and Putin “…”`);
 //! 3. a split quote (`“…,” she said. “…”`) continues the paragraph's previous speaker;
 //! 4. `according to X`;
 //! 5. nominal cues (`in a statement`, `in a post on X`) with the sentence's subject;
 //! 6. conversation: a quote paragraph with no cue continues the previous paragraph's
-//!    speaker; a quote continued over paragraphs takes the speaker of its last part.
+//!    speaker, or, after a paragraph quoting no one, the speaker its last words credit
+//!    (`…, Moritz declared.` / `Mitchell said in a statement:`); a quote continued over
+//!    paragraphs takes the speaker of its last part.
 
 use std::sync::Arc;
 

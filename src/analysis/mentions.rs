@@ -388,7 +388,9 @@ fn items(c: &Ctx, a: usize, b: usize, headline_run: bool) -> Vec<Item> {
         } else if !name_like(w) {
             Item::Particle(i)
         } else if lex.calendar.contains(w)
-            || lex.not_names.contains(w) && (t.sentence_start || headline_run || c.headline)
+            || lex.not_names.contains(w)
+                && (t.sentence_start || headline_run || c.headline)
+                && !given_name_leading(c, i, b)
         {
             Item::Separator
         } else {
@@ -398,6 +400,26 @@ fn items(c: &Ctx, a: usize, b: usize, headline_run: bool) -> Vec<Item> {
         i += 1;
     }
     out
+}
+
+/// "Hope Without Borders", "Will Okafor": a word that is also a given name, opening a
+/// sentence in prose, leads a name when the next word of the run is a capitalised word
+/// the lexicon does not know ("Will Europe act?" stays a question).
+fn given_name_leading(c: &Ctx, i: usize, b: usize) -> bool {
+    let lex = c.lex;
+    if c.headline || !lex.given.contains_key(c.text(i)) {
+        return false;
+    }
+    // Capitalised function words inside a name ("Without", "For") are skipped.
+    let mut j = i + 1;
+    while j < b.min(i + 3) && lex.not_names.contains(c.text(j)) && name_like(c.text(j)) {
+        j += 1;
+    }
+    j < b
+        && c.toks[j].kind == Kind::Word
+        && name_like(c.text(j))
+        && !lex.phrases.contains_key(c.text(j))
+        && !lex.not_names.contains(c.text(j))
 }
 
 fn lex_name(lex: &Lexicon, e: &Entry, surface: &str) -> (String, ActorKind, &'static str) {
