@@ -217,6 +217,7 @@ mod quotes {
         let t = "“The pool stays shut until June,” Nadia Okafor, a spokeswoman for the parks department, told reporters.\n\
                  “Nobody asked us,” Councillor Tomas Berg, who represents the harbour ward, said.\n\
                  “We will appeal,” Okafor, the department's lawyer, said, and left.\n\
+                 “Not again,” Ruth Adeyemi, 45, a teacher from Leeds, said.\n\
                  “It was late,” Tomas Berg, Nadia Okafor and the mayor said.";
         let a = run(t);
         let q = quote_starting(&a, t, "The pool");
@@ -231,6 +232,8 @@ mod quotes {
         );
         let q = quote_starting(&a, t, "We will");
         assert_eq!(speaker(&a, q), Some("Nadia Okafor"));
+        let q = quote_starting(&a, t, "Not again");
+        assert_eq!(speaker(&a, q), Some("Ruth Adeyemi"));
         // A list of speakers is not one name and an appositive.
         let q = quote_starting(&a, t, "It was late");
         assert_ne!(speaker(&a, q), Some("Tomas Berg"));

@@ -267,17 +267,18 @@ impl P<'_> {
         let sent = self.sentence(comma);
         // News appositives run to a dozen words ("a spokeswoman for the regional health
         // authority in the north"); further than that it is another clause.
-        let end = (comma + 1..(comma + 24).min(self.v.tokens.len()))
+        // "Smith, 45, a teacher from Leeds, said": the credit follows the appositive's
+        // last comma.
+        let end = (comma + 2..(comma + 24).min(self.v.tokens.len()))
             .take_while(|&j| {
                 self.sentence(j) == sent
                     && !self.in_any_quote(j)
                     && !matches!(self.text(j), "." | ";" | ":" | "?" | "!")
             })
-            .find(|&j| self.text(j) == ",")?;
+            .find(|&j| {
+                self.text(j) == "," && self.is_verb(j + 1) && self.v.tokens[j + 1].sentence == sent
+            })?;
         let verb = end + 1;
-        if end == comma + 1 || !self.is_verb(verb) || self.sentence(verb) != sent {
-            return None;
-        }
         Some(Attribution {
             cue: Some(self.text(verb).to_string()),
             cue_token: Some(verb),
