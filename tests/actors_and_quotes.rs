@@ -127,6 +127,27 @@ mod actors {
     }
 
     #[test]
+    fn an_organisation_after_of_is_the_affiliation() {
+        let t = "Councillor Tom Haversham of the Green Party objected. Ruth Adeyemi of Oxfam \
+                 and Judge Omar Haddad of the New York Supreme Court spoke. Anna Berg of Leeds did not.";
+        let a = run(t);
+        assert_eq!(
+            actor(&a, "Tom Haversham").affiliation.as_deref(),
+            Some("Green Party")
+        );
+        assert_eq!(
+            actor(&a, "Ruth Adeyemi").affiliation.as_deref(),
+            Some("Oxfam")
+        );
+        assert_eq!(
+            actor(&a, "Omar Haddad").affiliation.as_deref(),
+            Some("Supreme Court")
+        );
+        // A town is where someone is from, not whom they speak for.
+        assert_eq!(actor(&a, "Anna Berg").affiliation, None);
+    }
+
+    #[test]
     fn a_town_that_is_also_a_surname() {
         let t = "Martina Redmond chairs the board. Mr. Lincoln was absent. Redmond said the vote \
                  would wait. The board meets in Redmond.";

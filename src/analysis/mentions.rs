@@ -668,6 +668,7 @@ pub fn extract(para: &str, toks: &[Token], quotes: &[QuoteMarks], headline: bool
         });
         place_like_end = place_like.then_some(b);
     }
+    affiliation_after(&c, &mut m.candidates);
     for (i, t) in toks.iter().enumerate() {
         if t.kind != Kind::Word {
             continue;
@@ -684,6 +685,37 @@ pub fn extract(para: &str, toks: &[Token], quotes: &[QuoteMarks], headline: bool
         }
     }
     m
+}
+
+/// "Tom Haversham of the Green Party", "Maria Lopez of Oxfam": an organisation (or a
+/// country) right after a person's name, joined by "of", is their affiliation.
+fn affiliation_after(c: &Ctx, cands: &mut [Candidate]) {
+    for k in 0..cands.len().saturating_sub(1) {
+        let (person, mut next) = (&cands[k], &cands[k + 1]);
+        if person.kind != Some(ActorKind::Person) || person.affiliation.is_some() {
+            continue;
+        }
+        // "of the New York Supreme Court": the town names the court.
+        if let Some(org) = cands.get(k + 2).filter(|o| {
+            next.kind == Some(ActorKind::Place)
+                && o.kind == Some(ActorKind::Organization)
+                && o.first_token == next.last_token + 1
+        }) {
+            next = org;
+        }
+        let of = person.last_token + 1;
+        let first = cands[k + 1].first_token;
+        let joined = c.lower(of) == Some("of")
+            && (first == of + 1 || first == of + 2 && c.lower(of + 1) == Some("the"));
+        let belongs = match next.kind {
+            Some(ActorKind::Organization) => true,
+            Some(ActorKind::Place) => next.subtype == Some("country"),
+            _ => false,
+        };
+        if joined && belongs {
+            cands[k].affiliation = Some(next.name.clone());
+        }
+    }
 }
 
 /// "the defense secretary", "the Ukrainian leader", "the union".
