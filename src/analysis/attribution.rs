@@ -266,9 +266,8 @@ impl P<'_> {
             .find(|&&(f, l, _)| f >= from && l + 1 == comma)?;
         let sent = self.sentence(comma);
         // News appositives run to a dozen words ("a spokeswoman for the regional health
-        // authority in the north"); further than that it is another clause.
-        // "Smith, 45, a teacher from Leeds, said": the credit follows the appositive's
-        // last comma.
+        // authority in the north"), with commas of their own ("45, a teacher from Leeds,");
+        // further than that it is another clause.
         let end = (comma + 2..(comma + 24).min(self.v.tokens.len()))
             .take_while(|&j| {
                 self.sentence(j) == sent

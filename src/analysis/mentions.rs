@@ -402,7 +402,7 @@ fn items(c: &Ctx, a: usize, b: usize, headline_run: bool) -> Vec<Item> {
     out
 }
 
-/// "Hope Without Borders", "Will Okafor": a word that is also a given name, opening a
+/// "Bill Veeck said", "Will Okafor voted": a word that is also a given name, opening a
 /// sentence in prose, leads a name when the next word of the run is a capitalised word
 /// the lexicon does not know ("Will Europe act?" stays a question).
 fn given_name_leading(c: &Ctx, i: usize, b: usize) -> bool {
