@@ -275,7 +275,7 @@ impl P<'_> {
                     && !matches!(self.text(j), "." | ";" | ":" | "?" | "!")
             })
             .find(|&j| {
-                self.text(j) == "," && self.is_verb(j + 1) && self.v.tokens[j + 1].sentence == sent
+                self.text(j) == "," && self.is_verb(j + 1) && self.sentence(j + 1) == sent
             })?;
         let verb = end + 1;
         Some(Attribution {
@@ -839,9 +839,7 @@ fn closing_speaker(v: &ParaQuotes, actors: &[Actor]) -> Option<Credit> {
     {
         return None;
     }
-    let after = p
-        .mention_starting(verb + 1)
-        .filter(|_| verb + 1 < v.tokens.len());
+    let after = p.mention_starting(verb + 1);
     // The subject stands right before the verb ("Moritz declared", "he also said", "Pete
     // Rozelle, the league commissioner, pointed out"), or after it ("said Mr. Kennedy").
     let adverb = |j: usize| {
