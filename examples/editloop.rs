@@ -13,9 +13,13 @@ fn main() {
     let path = args.next().expect("usage: editloop FILE [EDITS] [TYPED]");
     let edits: usize = args.next().map_or(200, |n| n.parse().expect("EDITS"));
     // What each keystroke types: "x" (inside a word) by default; "Q" starts a new name at
-    // the start of a word, so the names are linked again.
+    // the start of a word, so the names are linked again; "probe" types "x" in the middle
+    // of the text and deletes it again, alternately, as `lsp_probe.py --latency` does.
     let typed = args.next().unwrap_or_else(|| "x".to_string());
     let mut text = std::fs::read_to_string(&path).expect("readable UTF-8 file");
+    if typed == "probe" {
+        return probe(text, edits);
+    }
     let mut sites = gen::edit_sites(&text, 16);
     let config = Config::default();
     let mut analyzer = Analyzer::new();
@@ -32,6 +36,29 @@ fn main() {
         let t0 = Instant::now();
         std::hint::black_box(analyzer.analyze(&text, Format::Plain, &config));
         times.push(t0.elapsed());
+    }
+    times.sort();
+    if let (Some(min), Some(median)) = (times.first(), times.get(times.len() / 2)) {
+        eprintln!("{edits} edits: median {median:?}, min {min:?}");
+    }
+}
+
+fn probe(text: String, edits: usize) {
+    let config = Config::default();
+    let mut analyzer = Analyzer::new();
+    analyzer.analyze(&text, Format::Plain, &config);
+    // The probe counts characters, not bytes.
+    let half = text.chars().count() / 2;
+    let mid = text.char_indices().nth(half).map_or(text.len(), |(i, _)| i);
+    let typed = format!("{}x{}", &text[..mid], &text[mid..]);
+    let mut times = Vec::with_capacity(edits);
+    for k in 0..edits {
+        let now = if k % 2 == 0 { &typed } else { &text };
+        let t0 = Instant::now();
+        let analysis = analyzer.analyze(now, Format::Plain, &config);
+        times.push(t0.elapsed());
+        // The server frees the last analysis off the reply path.
+        drop(std::hint::black_box(analysis));
     }
     times.sort();
     if let (Some(min), Some(median)) = (times.first(), times.get(times.len() / 2)) {

@@ -15,13 +15,23 @@ use super::roster::Roster;
 use super::tokens::Token;
 use super::Span;
 
+/// A mention, placed relative to its paragraph so that an edit elsewhere moves nothing:
+/// `Analysis::span_of` gives its span in the document.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ActorMention {
-    pub span: Span,
+    /// Byte range in its paragraph.
+    pub at: Span,
     pub via: Via,
     pub paragraph: usize,
     /// Token range in its paragraph.
     pub tokens: (usize, usize),
+}
+
+impl ActorMention {
+    /// Where it stands in the document, in the order of its span there.
+    pub fn order(&self) -> (usize, Span) {
+        (self.paragraph, self.at)
+    }
 }
 
 /// What linking decides about an actor from names alone. It is shared (`Arc`) between
@@ -47,7 +57,9 @@ pub struct Actor {
     info: Arc<ActorInfo>,
     /// Learnt from pronouns when no name or title gives it.
     pub gender: Gender,
-    pub mentions: Vec<ActorMention>,
+    /// In document order. Shared with the next analysis, which copies only the lists
+    /// of the actors an edit touched.
+    pub mentions: Arc<Vec<ActorMention>>,
 }
 
 impl std::ops::Deref for Actor {
@@ -145,7 +157,7 @@ impl Table {
                 from_roster: false,
             }),
             gender: Gender::Unknown,
-            mentions: Vec::new(),
+            mentions: Arc::default(),
         });
         self.by_name.insert(key, i);
         i
@@ -318,18 +330,34 @@ pub struct LinkMemo {
     calls: u64,
 }
 
+/// The document's paragraphs as linking reads them: keys and digests side by side, and
+/// each paragraph's view built only when it is read, so that a keystroke builds the views
+/// of the paragraphs it changed, not of all of them.
+pub struct Paras<'a> {
+    /// `ParaView::key` of every paragraph.
+    pub keys: &'a [u64],
+    /// `ParaView::digest` of every paragraph.
+    pub digests: &'a [u64],
+    pub view: &'a dyn Fn(usize) -> ParaView<'a>,
+}
+
+impl<'a> Paras<'a> {
+    fn all(&self) -> Vec<ParaView<'a>> {
+        (0..self.keys.len()).map(|p| (self.view)(p)).collect()
+    }
+}
+
 /// Links the document's mentions into actors. The names of the previous call are reused
 /// when no paragraph's `digest` and not the roster changed (typing in ordinary words);
 /// then only the changed paragraphs' mentions and pronouns are redone when what they
 /// decide stays inside them (`reassemble`), or else all of them (`assemble`).
-pub fn link_with(views: &[ParaView], roster: Option<&Arc<Roster>>, memo: &mut LinkMemo) -> Linked {
+pub fn link_with(paras: &Paras, roster: Option<&Arc<Roster>>, memo: &mut LinkMemo) -> Linked {
     use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    views.len().hash(&mut h);
-    for v in views {
-        v.digest.hash(&mut h);
-    }
+    let mut h = rustc_hash::FxHasher::default();
+    paras.digests.hash(&mut h);
     let key = h.finish();
+    // Built at most once, and only when every paragraph is read.
+    let mut views: Option<Vec<ParaView>> = None;
     let same_roster = match (roster, &memo.roster) {
         (Some(a), Some(b)) => Arc::ptr_eq(a, b),
         (None, None) => true,
@@ -338,6 +366,7 @@ pub fn link_with(views: &[ParaView], roster: Option<&Arc<Roster>>, memo: &mut Li
     let names = match &memo.names {
         Some(n) if memo.key == key && same_roster => n.clone(),
         _ => {
+            let views = views.get_or_insert_with(|| paras.all());
             let n = Arc::new(link_names(views, roster.map(|r| &**r)));
             *memo = LinkMemo {
                 key,
@@ -352,10 +381,11 @@ pub fn link_with(views: &[ParaView], roster: Option<&Arc<Roster>>, memo: &mut Li
     memo.calls += 1;
     let call = memo.calls;
     if let Some(last) = &mut memo.assembled {
-        if let Some(changed) = reassemble(views, &names, last) {
+        if let Some(changed) = reassemble(paras, &names, last) {
             return last.linked(call, Some((call - 1, changed)));
         }
     }
+    let views = views.get_or_insert_with(|| paras.all());
     let fresh = assemble(views, &names);
     let linked = fresh.linked(call, None);
     memo.assembled = Some(fresh);
@@ -650,10 +680,10 @@ struct Hit {
 }
 
 impl Hit {
-    /// The mention in the document, for paragraph `p` starting at `start`.
-    fn mention(&self, p: usize, start: usize) -> ActorMention {
+    /// The mention, for paragraph `p`.
+    fn mention(&self, p: usize) -> ActorMention {
         ActorMention {
-            span: Span::new(start + self.span.0 as usize, start + self.span.1 as usize),
+            at: Span::new(self.span.0 as usize, self.span.1 as usize),
             via: self.via,
             paragraph: p,
             tokens: (self.first, self.last),
@@ -763,7 +793,6 @@ fn signature(v: &ParaView, hits: &[Hit]) -> Vec<(usize, Via, bool)> {
 struct Assembled {
     names: Arc<Names>,
     keys: Vec<u64>,
-    starts: Vec<usize>,
     /// Per paragraph: `signature` of its mentions before pronouns.
     sigs: Vec<Vec<(usize, Via, bool)>>,
     /// Per paragraph: every mention after pronouns, in token order (`Names` numbering).
@@ -846,10 +875,15 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
     for (a, g) in actors.iter_mut().zip(&genders) {
         a.gender = *g;
     }
-    for (p, (v, hs)) in views.iter().zip(&hits).enumerate() {
+    let mut lists: Vec<Vec<ActorMention>> = vec![Vec::new(); n];
+    for (p, hs) in hits.iter().enumerate() {
         for h in hs {
-            actors[h.actor].mentions.push(h.mention(p, v.start));
+            lists[h.actor].push(h.mention(p));
         }
+    }
+    for (a, mut ms) in actors.iter_mut().zip(lists) {
+        ms.sort_by_key(ActorMention::order);
+        a.mentions = Arc::new(ms);
     }
     resolve_affiliation_refs(&mut actors);
     // A short form of an organisation as affiliation ("Rovers") names the organisation.
@@ -861,9 +895,6 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
     for (i, full) in short {
         let name = actors[full].name.clone();
         actors[i].info_mut().affiliation = Some(name);
-    }
-    for a in &mut actors {
-        a.mentions.sort_by_key(|m| m.span);
     }
     // Roster actors the draft never mentions are not part of it.
     let mut map = vec![usize::MAX; n];
@@ -883,7 +914,6 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
     Assembled {
         names: names.clone(),
         keys: views.iter().map(|v| v.key).collect(),
-        starts: views.iter().map(|v| v.start).collect(),
         sigs,
         hits,
         learnt,
@@ -899,12 +929,12 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
 /// named the same way, the same speakers, the same genders learnt. Then only their
 /// mentions are replaced and the others' spans moved; the changed paragraphs are returned.
 /// `None` when that does not hold.
-fn reassemble(views: &[ParaView], names: &Arc<Names>, last: &mut Assembled) -> Option<Vec<usize>> {
-    if !Arc::ptr_eq(names, &last.names) || views.len() != last.keys.len() {
+fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option<Vec<usize>> {
+    if !Arc::ptr_eq(names, &last.names) || paras.keys.len() != last.keys.len() {
         return None;
     }
-    let changed: Vec<usize> = (0..views.len())
-        .filter(|&p| views[p].key != last.keys[p])
+    let changed: Vec<usize> = (0..paras.keys.len())
+        .filter(|&p| paras.keys[p] != last.keys[p])
         .collect();
     let mut genders: Vec<Gender> = names.actors.iter().map(|a| a.gender).collect();
     let mut next = 0; // into last.learnt
@@ -914,8 +944,9 @@ fn reassemble(views: &[ParaView], names: &Arc<Names>, last: &mut Assembled) -> O
             genders[i] = g;
             next += 1;
         }
-        let pre = paragraph_hits(&views[p], p, names);
-        if signature(&views[p], &pre) != last.sigs[p] {
+        let view = (paras.view)(p);
+        let pre = paragraph_hits(&view, p, names);
+        if signature(&view, &pre) != last.sigs[p] {
             return None;
         }
         // Earlier paragraphs are read for their actors only, which are the same as last
@@ -927,7 +958,7 @@ fn reassemble(views: &[ParaView], names: &Arc<Names>, last: &mut Assembled) -> O
             eligible: &last.eligible,
         };
         pronouns_in(
-            &views[p],
+            &view,
             p,
             &mut hits,
             earlier(&last.hits, p),
@@ -952,17 +983,10 @@ fn reassemble(views: &[ParaView], names: &Arc<Names>, last: &mut Assembled) -> O
         }
         redone.push((p, hits));
     }
-    // Nothing reaches beyond the changed paragraphs: commit.
-    for a in &mut last.actors {
-        for m in &mut a.mentions {
-            m.span = m
-                .span
-                .moved(last.starts[m.paragraph], views[m.paragraph].start);
-        }
-    }
+    // Nothing reaches beyond the changed paragraphs: commit. Mentions are placed in
+    // their paragraphs, so the others' stand as they are.
     let resolved = Arc::make_mut(&mut last.resolved);
     for (p, hits) in redone {
-        let start = views[p].start;
         // The same actors as before (checked above), so none of them is a dropped one.
         let mut touched: Vec<usize> = hits
             .iter()
@@ -972,24 +996,23 @@ fn reassemble(views: &[ParaView], names: &Arc<Names>, last: &mut Assembled) -> O
         touched.sort_unstable();
         touched.dedup();
         for j in touched {
-            let ms = &mut last.actors[j].mentions;
+            let ms = Arc::make_mut(&mut last.actors[j].mentions);
             ms.retain(|m| m.paragraph != p);
             let at = ms.partition_point(|m| m.paragraph < p);
             let new: Vec<ActorMention> = hits
                 .iter()
                 .filter(|h| last.map[h.actor] == j)
-                .map(|h| h.mention(p, start))
+                .map(|h| h.mention(p))
                 .collect();
             let n = new.len();
             ms.splice(at..at, new);
-            ms[at..at + n].sort_by_key(|m| m.span);
+            ms[at..at + n].sort_by_key(|m| m.at);
         }
         resolved[p] = resolved_of(&hits, &last.map);
         last.hits[p] = hits;
     }
-    for (p, v) in views.iter().enumerate() {
-        last.keys[p] = v.key;
-        last.starts[p] = v.start;
+    for &p in &changed {
+        last.keys[p] = paras.keys[p];
     }
     Some(changed)
 }
@@ -1015,14 +1038,17 @@ fn assign_ids(actors: &mut [Actor]) {
 /// a reference ("@its", "@union"); it is the organisation the draft last named before the
 /// person, or the one whose name ends in that noun.
 fn resolve_affiliation_refs(actors: &mut [Actor]) {
-    let orgs: Vec<(usize, String, Vec<usize>)> = actors
+    // Each organisation's name and where it is mentioned (paragraph, offset in it).
+    let orgs: Vec<(String, Vec<(usize, usize)>)> = actors
         .iter()
         .filter(|a| a.kind == ActorKind::Organization)
         .map(|a| {
             (
-                0,
                 a.name.clone(),
-                a.mentions.iter().map(|m| m.span.start).collect(),
+                a.mentions
+                    .iter()
+                    .map(|m| (m.paragraph, m.at.start))
+                    .collect(),
             )
         })
         .collect();
@@ -1035,19 +1061,22 @@ fn resolve_affiliation_refs(actors: &mut [Actor]) {
         else {
             continue;
         };
-        let at = a.mentions.first().map_or(0, |m| m.span.start);
+        let at = a
+            .mentions
+            .first()
+            .map_or((0, 0), |m| (m.paragraph, m.at.start));
         let by_head = orgs
             .iter()
-            .filter(|(_, name, _)| {
+            .filter(|(name, _)| {
                 name.split(' ')
                     .next_back()
                     .is_some_and(|w| w.eq_ignore_ascii_case(&r))
             })
-            .map(|(_, name, _)| name.clone())
+            .map(|(name, _)| name.clone())
             .next();
         let latest = orgs
             .iter()
-            .filter_map(|(_, name, starts)| {
+            .filter_map(|(name, starts)| {
                 starts
                     .iter()
                     .filter(|&&s| s < at)
@@ -1062,20 +1091,30 @@ fn resolve_affiliation_refs(actors: &mut [Actor]) {
 
 /// Inside a quote, "he" is never the speaker himself: a third-person pronoun resolved to
 /// the quote's own speaker moves to the nearest other person of that gender before it.
-pub fn rebind_quoted_pronouns(actors: &mut [Actor], quotes: &[super::Quote], text: &str) {
+/// `starts[p]` is paragraph p's offset in `text`.
+pub fn rebind_quoted_pronouns(
+    actors: &mut [Actor],
+    quotes: &[super::Quote],
+    text: &str,
+    starts: &[usize],
+) {
     for q in quotes {
         let Some(s) = q.speaker else { continue };
-        // Mentions are in span order: look only at those inside the quote.
+        let start = starts[q.paragraph];
+        // The quote's words and opening mark in its paragraph, as mentions are placed.
+        let inner = Span::new(q.inner.start - start, q.inner.end - start);
+        let opens = (q.paragraph, q.span.start - start);
+        // Mentions are in document order: look only at those inside the quote.
         let ms = &actors[s].mentions;
-        let from = ms.partition_point(|m| m.span.start < q.inner.start);
+        let from = ms.partition_point(|m| (m.paragraph, m.at.start) < (q.paragraph, inner.start));
         let moved: Vec<ActorMention> = ms[from..]
             .iter()
-            .take_while(|m| m.span.start < q.inner.end)
-            .filter(|m| m.via == Via::Pronoun && m.span.end <= q.inner.end)
+            .take_while(|m| m.paragraph == q.paragraph && m.at.start < inner.end)
+            .filter(|m| m.via == Via::Pronoun && m.at.end <= inner.end)
             .cloned()
             .collect();
         for m in moved {
-            let word = &text[m.span.start..m.span.end].to_lowercase();
+            let word = &text[start + m.at.start..start + m.at.end].to_lowercase();
             let male = matches!(word.as_str(), "he" | "him" | "his" | "himself");
             let female = matches!(word.as_str(), "she" | "her" | "hers" | "herself");
             if !male && !female {
@@ -1096,16 +1135,17 @@ pub fn rebind_quoted_pronouns(actors: &mut [Actor], quotes: &[super::Quote], tex
                 .filter_map(|(i, a)| {
                     a.mentions
                         .iter()
-                        .filter(|x| x.span.end <= q.span.start && x.via != Via::Pronoun)
-                        .map(|x| x.span.start)
+                        .filter(|x| (x.paragraph, x.at.end) <= opens && x.via != Via::Pronoun)
+                        .map(|x| (x.paragraph, x.at.start))
                         .max()
                         .map(|at| (at, i))
                 })
                 .max();
             if let Some((_, i)) = other {
-                actors[s].mentions.retain(|x| x.span != m.span);
-                actors[i].mentions.push(m);
-                actors[i].mentions.sort_by_key(|x| x.span);
+                Arc::make_mut(&mut actors[s].mentions).retain(|x| x.order() != m.order());
+                let to = Arc::make_mut(&mut actors[i].mentions);
+                to.push(m);
+                to.sort_by_key(ActorMention::order);
             }
         }
     }

@@ -559,6 +559,23 @@ fn words_in(text: &str) -> usize {
 
 /// The per-paragraph results of earlier runs, keyed by everything `in_paragraph` reads,
 /// and the last run's quotes.
+/// The document's paragraphs as attribution reads them: where each starts, side by side,
+/// and each one's `ParaQuotes` built only when it is read (a keystroke reads the changed
+/// paragraphs and those around quotes, not all of them).
+pub struct Paras<'a> {
+    pub starts: &'a [usize],
+    pub para: &'a dyn Fn(usize) -> ParaQuotes<'a>,
+}
+
+impl<'a> Paras<'a> {
+    fn len(&self) -> usize {
+        self.starts.len()
+    }
+    fn get(&self, p: usize) -> Option<ParaQuotes<'a>> {
+        (p < self.len()).then(|| (self.para)(p))
+    }
+}
+
 #[derive(Default)]
 pub struct QuoteMemo {
     entries: FxHashMap<u64, (u64, Arc<Vec<Quote>>)>,
@@ -582,7 +599,7 @@ struct LastQuotes {
 /// attributed again. `since` is `actors::Linked::since`: when it names the last run, only
 /// its paragraphs are looked at; the others' quotes are moved with their paragraphs.
 pub fn attribute_with(
-    paras: &[ParaQuotes],
+    paras: &Paras,
     content: &[u64],
     actors: &[Actor],
     (call, since): (u64, Option<&(u64, Vec<usize>)>),
@@ -593,10 +610,11 @@ pub fn attribute_with(
     let actor_keys: Vec<std::cell::OnceCell<u64>> = vec![Default::default(); actors.len()];
     let local = |pi: usize, memo: &mut QuoteMemo| -> Arc<Vec<Quote>> {
         use std::hash::{Hash, Hasher};
-        let speakers = speakers_in(&paras[pi], actors);
+        let v0 = (paras.para)(pi);
+        let speakers = speakers_in(&v0, actors);
         let v = &ParaQuotes {
             resolved: &speakers,
-            ..paras[pi]
+            ..v0
         };
         let mut h = rustc_hash::FxHasher::default();
         (content[pi], v.quotes.len(), v.resolved).hash(&mut h);
@@ -639,13 +657,13 @@ pub fn attribute_with(
     let next = match (last, since) {
         (Some(mut l), Some((_, changed))) => {
             for q in &mut l.quotes {
-                q.moved(l.starts[q.paragraph], paras[q.paragraph].start);
+                q.moved(l.starts[q.paragraph], paras.starts[q.paragraph]);
             }
             for &pi in changed {
-                let fresh: Vec<Quote> = if paras[pi].quotes.is_empty() {
+                let fresh: Vec<Quote> = if (paras.para)(pi).quotes.is_empty() {
                     Vec::new()
                 } else {
-                    placed(&local(pi, memo), pi, paras[pi].start).collect()
+                    placed(&local(pi, memo), pi, paras.starts[pi]).collect()
                 };
                 let (from, to) = (l.at[pi], l.at[pi + 1]);
                 let grown = fresh.len() as isize - (to - from) as isize;
@@ -656,17 +674,16 @@ pub fn attribute_with(
                     }
                 }
             }
-            for (s, p) in l.starts.iter_mut().zip(paras) {
-                *s = p.start;
-            }
+            l.starts.copy_from_slice(paras.starts);
             l.call = call;
             l
         }
         _ => {
             let mut quotes: Vec<Quote> = Vec::new();
             let mut at = Vec::with_capacity(paras.len() + 1);
-            for (pi, v) in paras.iter().enumerate() {
+            for pi in 0..paras.len() {
                 at.push(quotes.len());
+                let v = (paras.para)(pi);
                 if !v.quotes.is_empty() {
                     quotes.extend(placed(&local(pi, memo), pi, v.start));
                 }
@@ -678,7 +695,7 @@ pub fn attribute_with(
             }
             LastQuotes {
                 call,
-                starts: paras.iter().map(|p| p.start).collect(),
+                starts: paras.starts.to_vec(),
                 quotes,
                 at,
             }
@@ -863,7 +880,7 @@ fn closing_speaker(v: &ParaQuotes, actors: &[Actor]) -> Option<Credit> {
 }
 
 /// Multi-paragraph quotes and conversation, in document order.
-fn across_paragraphs(paras: &[ParaQuotes], actors: &[Actor], mut out: Vec<Quote>) -> Vec<Quote> {
+fn across_paragraphs(paras: &Paras, actors: &[Actor], mut out: Vec<Quote>) -> Vec<Quote> {
     for q in out.iter_mut().filter(|q| !q.closed) {
         q.continues = paras
             .get(q.paragraph + 1)
@@ -889,7 +906,7 @@ fn across_paragraphs(paras: &[ParaQuotes], actors: &[Actor], mut out: Vec<Quote>
     let mut i = 0;
     while i < out.len() {
         let para = out[i].paragraph;
-        let opens_para = out[i].span.start == paras[para].start;
+        let opens_para = out[i].span.start == paras.starts[para];
         let uncredited = out[i].speaker.is_none() && out[i].speaker_text.is_none();
         let prev = i.checked_sub(1).map(|k| &out[k]);
         let prev_para = prev.filter(|q| q.paragraph + 1 == para);
@@ -902,7 +919,7 @@ fn across_paragraphs(paras: &[ParaQuotes], actors: &[Actor], mut out: Vec<Quote>
             // Not when it has a cue of its own ("the trustees' statement said") whose
             // speaker was not found.
             None if out[i].cue.is_some() => None,
-            None => closing_speaker(&paras[para - 1], actors),
+            None => closing_speaker(&(paras.para)(para - 1), actors),
         };
         if let Some((speaker, text, span)) = credited_before {
             let mut j = i;

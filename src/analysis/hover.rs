@@ -42,9 +42,10 @@ pub fn hover(
     if let Some((ai, mi)) = analysis.mention_at(offset) {
         let a = &analysis.actors[ai];
         let m = &a.mentions[mi];
+        let span = analysis.span_of(m);
         let mut md = String::new();
         if m.via == Via::Pronoun {
-            md.push_str(&format!("*{}* → ", &text[m.span.start..m.span.end]));
+            md.push_str(&format!("*{}* → ", &text[span.start..span.end]));
         }
         let kind = match &a.subtype {
             Some(s) if s != "other" => format!("{} ({})", a.kind.as_str(), s.replace('-', " ")),
@@ -67,7 +68,7 @@ pub fn hover(
             "\nMentioned {} time{}, first on line {}",
             n,
             if n == 1 { "" } else { "s" },
-            lines.line_of(first.span.start) + 1
+            lines.line_of(analysis.span_of(first).start) + 1
         ));
         let quotes: Vec<&Quote> = analysis
             .quotes
@@ -88,10 +89,7 @@ pub fn hover(
                 if quotes.len() > 3 { ", …" } else { "" }
             ));
         }
-        return Some(HoverInfo {
-            markdown: md,
-            span: m.span,
-        });
+        return Some(HoverInfo { markdown: md, span });
     }
     let q = analysis.quote_at(offset)?;
     let mut md = String::new();

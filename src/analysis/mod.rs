@@ -144,12 +144,25 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// Where a mention stands in the analysed text.
+    pub fn span_of(&self, m: &ActorMention) -> Span {
+        let start = self.paragraphs.get(m.paragraph).map_or(0, |p| p.span.start);
+        Span::new(start + m.at.start, start + m.at.end)
+    }
+
     /// The actor mention covering `offset`: (actor index, mention index).
     pub fn mention_at(&self, offset: usize) -> Option<(usize, usize)> {
+        // A mention lies in its paragraph's span: the last paragraph starting at or
+        // before `offset` is the only one whose mentions can cover it.
+        let p = self
+            .paragraphs
+            .partition_point(|p| p.span.start <= offset)
+            .checked_sub(1)?;
+        let at = offset - self.paragraphs[p].span.start;
         self.actors.iter().enumerate().find_map(|(ai, a)| {
             a.mentions
                 .iter()
-                .position(|m| m.span.start <= offset && offset <= m.span.end)
+                .position(|m| m.paragraph == p && m.at.start <= at && at <= m.at.end)
                 .map(|mi| (ai, mi))
         })
     }
@@ -269,6 +282,9 @@ struct LastText {
     lines: Arc<LineIndex>,
     paragraphs: Vec<Paragraph>,
     keys: Vec<u64>,
+    /// `ParagraphFacts::link_digest` of each paragraph, side by side like the keys, so
+    /// that linking reads them without following each paragraph's pointer.
+    digests: Vec<u64>,
     facts: Vec<Arc<ParagraphFacts>>,
 }
 
@@ -332,9 +348,15 @@ impl Analyzer {
             }
             _ => (0, 0),
         };
-        let (mut keys, mut facts) = last
+        let (mut keys, mut digests, mut facts) = last
             .as_mut()
-            .map(|l| (std::mem::take(&mut l.keys), std::mem::take(&mut l.facts)))
+            .map(|l| {
+                (
+                    std::mem::take(&mut l.keys),
+                    std::mem::take(&mut l.digests),
+                    std::mem::take(&mut l.facts),
+                )
+            })
             .unwrap_or_default();
         let middle = &paragraphs[head..paragraphs.len() - tail];
         let mut middle_keys = Vec::with_capacity(middle.len());
@@ -363,6 +385,10 @@ impl Analyzer {
         debug_assert_eq!(middle_facts.len(), middle.len());
         let old_middle = head..keys.len() - tail;
         keys.splice(old_middle.clone(), middle_keys);
+        digests.splice(
+            old_middle.clone(),
+            middle_facts.iter().map(|f| f.link_digest),
+        );
         facts.splice(old_middle, middle_facts);
         // Forget paragraphs that vanished: keeps memory bounded by the live document.
         if self.cache.len() > 2 * facts.len() + 64 {
@@ -383,47 +409,55 @@ impl Analyzer {
                 &mut self.pair_memo,
             ));
         }
-        let views: Vec<actors::ParaView> = paragraphs
-            .iter()
-            .zip(facts.iter().zip(&keys))
-            .map(|(p, (f, &key))| actors::ParaView {
-                start: p.span.start,
-                text: &text[p.span.start..p.span.end],
+        let view = |p: usize| {
+            let (para, f) = (&paragraphs[p], &facts[p]);
+            actors::ParaView {
+                start: para.span.start,
+                text: &text[para.span.start..para.span.end],
                 tokens: &f.tokens,
                 mentions: &f.mentions,
                 speech: &f.speech,
-                digest: f.link_digest,
-                key,
-            })
-            .collect();
-        let mut linked = actors::link_with(&views, config.roster.as_ref(), &mut self.link_memo);
-        let para_quotes: Vec<attribution::ParaQuotes> = views
-            .iter()
-            .zip(&facts)
-            .zip(linked.resolved.iter())
-            .map(|((v, f), r)| attribution::ParaQuotes {
-                start: v.start,
-                text: v.text,
+                digest: digests[p],
+                key: keys[p],
+            }
+        };
+        let paras = actors::Paras {
+            keys: &keys,
+            digests: &digests,
+            view: &view,
+        };
+        let mut linked = actors::link_with(&paras, config.roster.as_ref(), &mut self.link_memo);
+        let starts: Vec<usize> = paragraphs.iter().map(|p| p.span.start).collect();
+        let resolved = linked.resolved.clone();
+        let para = |p: usize| {
+            let (para, f) = (&paragraphs[p], &facts[p]);
+            let text = &text[para.span.start..para.span.end];
+            attribution::ParaQuotes {
+                start: para.span.start,
+                text,
                 tokens: &f.tokens,
                 speech: &f.speech,
                 // Attribution is superlinear in a paragraph's length (issue 7: a 200 KB
                 // paragraph took 50 s); a paragraph this long is not prose to attribute.
-                quotes: if v.text.len() > MAX_ATTRIBUTED_PARAGRAPH {
+                quotes: if text.len() > MAX_ATTRIBUTED_PARAGRAPH {
                     &[]
                 } else {
                     &f.quotes
                 },
-                resolved: r,
-            })
-            .collect();
+                resolved: &resolved[p],
+            }
+        };
         let quotes = attribution::attribute_with(
-            &para_quotes,
+            &attribution::Paras {
+                starts: &starts,
+                para: &para,
+            },
             &keys,
             &linked.actors,
             (linked.call, linked.since.as_ref()),
             &mut self.quote_memo,
         );
-        actors::rebind_quoted_pronouns(&mut linked.actors, &quotes, text);
+        actors::rebind_quoted_pronouns(&mut linked.actors, &quotes, text, &starts);
         if config.quotes.unattributed {
             findings.extend(unattributed_quotes::find(&quotes));
         }
@@ -437,6 +471,7 @@ impl Analyzer {
             lines: lines.clone(),
             paragraphs: paragraphs.clone(),
             keys,
+            digests,
             facts,
         });
         Analysis {

@@ -209,9 +209,9 @@ pub fn write_file_json(
             "subtype": x.subtype,
             "roles": x.roles,
             "affiliation": x.affiliation,
-            "mentions": x.mentions.iter().map(|m| json!({
-                "span": span_json(m.span),
-                "text": &text[m.span.start..m.span.end],
+            "mentions": x.mentions.iter().map(|m| (m, a.span_of(m))).map(|(m, span)| json!({
+                "span": span_json(span),
+                "text": &text[span.start..span.end],
                 "via": m.via.as_str(),
             })).collect::<Vec<_>>(),
         })

@@ -33,7 +33,7 @@ pub fn definition(s: &Snapshot, ctx: &Ctx, pos: Position) -> Option<GotoDefiniti
     let first = a.mentions.iter().find(|m| m.via != Via::Pronoun)?;
     Some(GotoDefinitionResponse::Scalar(Location::new(
         ctx.uri.clone(),
-        ctx.range(first.span),
+        ctx.range(s.analysis.span_of(first)),
     )))
 }
 
@@ -51,7 +51,7 @@ pub fn references(
             .iter()
             .enumerate()
             .filter(|(i, _)| include_declaration || Some(*i) != first)
-            .map(|(_, m)| Location::new(ctx.uri.clone(), ctx.range(m.span)))
+            .map(|(_, m)| Location::new(ctx.uri.clone(), ctx.range(s.analysis.span_of(m))))
             .collect(),
     )
 }
@@ -75,8 +75,10 @@ pub fn symbols(s: &Snapshot, ctx: &Ctx) -> Vec<DocumentSymbol> {
             .iter()
             .filter(|a| a.kind == kind)
             .filter_map(|a| {
-                let first = a.mentions.iter().find(|m| m.via != Via::Pronoun)?;
-                let last = a.mentions.iter().map(|m| m.span.end).max()?;
+                let first = s
+                    .analysis
+                    .span_of(a.mentions.iter().find(|m| m.via != Via::Pronoun)?);
+                let last = a.mentions.iter().map(|m| s.analysis.span_of(m).end).max()?;
                 let n = a.mentions.len();
                 let mut detail = format!("{n} mention{}", if n == 1 { "" } else { "s" });
                 if let Some(d) = hover::description(a) {
@@ -88,8 +90,8 @@ pub fn symbols(s: &Snapshot, ctx: &Ctx) -> Vec<DocumentSymbol> {
                     kind: sk,
                     tags: None,
                     deprecated: None,
-                    range: ctx.range(Span::new(first.span.start, last.max(first.span.end))),
-                    selection_range: ctx.range(first.span),
+                    range: ctx.range(Span::new(first.start, last.max(first.end))),
+                    selection_range: ctx.range(first),
                     children: None,
                 })
             })
@@ -118,7 +120,7 @@ pub fn symbols(s: &Snapshot, ctx: &Ctx) -> Vec<DocumentSymbol> {
 pub fn rename_target(s: &Snapshot, ctx: &Ctx, pos: Position) -> Option<(usize, Span)> {
     let (ai, mi) = s.analysis.mention_at(ctx.offset(pos))?;
     let m = &s.analysis.actors[ai].mentions[mi];
-    (!matches!(m.via, Via::Pronoun | Via::Title)).then_some((ai, m.span))
+    (!matches!(m.via, Via::Pronoun | Via::Title)).then_some((ai, s.analysis.span_of(m)))
 }
 
 /// Renames every name mention of the actor: a mention equal to the old text becomes the
@@ -130,11 +132,12 @@ pub fn rename(s: &Snapshot, ctx: &Ctx, pos: Position, new_name: &str) -> Option<
     let old_words: Vec<&str> = old.split_whitespace().collect();
     let new_words: Vec<&str> = new_name.split_whitespace().collect();
     let mut edits = Vec::new();
-    for m in &s.analysis.actors[ai].mentions {
+    for m in s.analysis.actors[ai].mentions.iter() {
         if matches!(m.via, Via::Pronoun | Via::Title) {
             continue;
         }
-        let t = &s.text[m.span.start..m.span.end];
+        let span = s.analysis.span_of(m);
+        let t = &s.text[span.start..span.end];
         let words: Vec<&str> = t.split_whitespace().collect();
         let replacement = if t == old {
             Some(new_name.to_string())
@@ -149,10 +152,7 @@ pub fn rename(s: &Snapshot, ctx: &Ctx, pos: Position, new_name: &str) -> Option<
             None
         };
         if let Some(r) = replacement {
-            edits.push(Edit {
-                span: m.span,
-                text: r,
-            });
+            edits.push(Edit { span, text: r });
         }
     }
     Some(ctx.workspace_edit(&edits))
