@@ -250,6 +250,32 @@ pub fn changed(old_text: &str, new_text: &str) -> (usize, usize) {
     (p, s)
 }
 
+/// `changed`, when the first `known.0` and last `known.1` bytes of the texts are already
+/// known to be the same (the caller saw the edit): only the bytes around the edit are
+/// compared. `known` must be right, and the two must not overlap in either text.
+pub fn changed_from(old_text: &str, new_text: &str, known: (usize, usize)) -> (usize, usize) {
+    let (old, new) = (old_text.as_bytes(), new_text.as_bytes());
+    let n = old.len().min(new.len());
+    let p0 = known.0.min(n);
+    debug_assert_eq!(old[..p0], new[..p0]);
+    let mut p = p0 + common_prefix(&old[p0..], &new[p0..]);
+    while !new_text.is_char_boundary(p) {
+        p -= 1;
+    }
+    let room = n - p;
+    let s0 = known.1.min(room);
+    debug_assert_eq!(old[old.len() - s0..], new[new.len() - s0..]);
+    let mut s = s0
+        + common_suffix(
+            &old[old.len() - room..old.len() - s0],
+            &new[new.len() - room..new.len() - s0],
+        );
+    while !new_text.is_char_boundary(new.len() - s) {
+        s -= 1;
+    }
+    (p, s)
+}
+
 /// Length of the common prefix, compared a block at a time (`==` on slices is memcmp).
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     const BLOCK: usize = 256;

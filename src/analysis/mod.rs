@@ -305,9 +305,29 @@ impl Analyzer {
         format: Format,
         config: &Config,
     ) -> Analysis {
+        self.analyze_edited(shared, None, format, config)
+    }
+
+    /// `analyze_shared`, told that `shared` is `base` with an edit that left its first
+    /// `unchanged.0` and last `unchanged.1` bytes alone (as the server knows from the
+    /// edits it applied): when `base` is the text of the last analysis, the two texts are
+    /// compared around the edit only, not from end to end.
+    pub fn analyze_edited(
+        &mut self,
+        shared: &Arc<String>,
+        edit: Option<(&Arc<String>, (usize, usize))>,
+        format: Format,
+        config: &Config,
+    ) -> Analysis {
         let text: &str = shared;
         let mut last = self.last.take();
-        let changed = last.as_ref().map(|l| line_index::changed(&l.text, text));
+        let changed = last.as_ref().map(|l| match edit {
+            _ if Arc::ptr_eq(&l.text, shared) => (text.len(), 0),
+            Some((base, known)) if Arc::ptr_eq(&l.text, base) => {
+                line_index::changed_from(&l.text, text, known)
+            }
+            _ => line_index::changed(&l.text, text),
+        });
         let lines = match (&last, changed) {
             (Some(l), Some((p, s))) => Arc::new(l.lines.patch_changed(&l.text, text, p, s)),
             _ => Arc::new(LineIndex::new(text)),

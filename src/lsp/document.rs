@@ -10,6 +10,73 @@ pub struct Document {
     pub rope: Rope,
     pub version: i32,
     pub format: Format,
+    /// The edits since the analysis worker last took the text: with them it builds the
+    /// new text from the one it analysed (one copy) instead of reading the whole rope.
+    pub journal: Journal,
+}
+
+/// One replacement, in UTF-8 bytes of the text just before it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ByteEdit {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// What changed since the worker last took the text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Journal {
+    /// These edits, in order.
+    Edits(Vec<ByteEdit>),
+    /// Too much, or the whole text: read the rope.
+    Replaced,
+}
+
+/// Beyond these, reading the rope once costs less than replaying the edits.
+const JOURNAL_EDITS: usize = 32;
+const JOURNAL_BYTES: usize = 1 << 20;
+
+impl Journal {
+    fn push(&mut self, edit: ByteEdit) {
+        if let Journal::Edits(edits) = self {
+            let bytes: usize = edits.iter().map(|e| e.text.len()).sum();
+            if edits.len() < JOURNAL_EDITS && bytes + edit.text.len() <= JOURNAL_BYTES {
+                edits.push(edit);
+                return;
+            }
+        }
+        *self = Journal::Replaced;
+    }
+
+    /// `base` with the edits applied, and how many bytes at its start and end they left
+    /// alone (at least: the common prefix and suffix may be longer). None: read the rope.
+    pub fn replay(&self, base: &str) -> Option<(String, (usize, usize))> {
+        let Journal::Edits(edits) = self else {
+            return None;
+        };
+        let mut text: Option<String> = None;
+        let (mut prefix, mut suffix) = (base.len(), base.len());
+        for e in edits {
+            let cur = text.as_deref().unwrap_or(base);
+            if e.start > e.end
+                || e.end > cur.len()
+                || !cur.is_char_boundary(e.start)
+                || !cur.is_char_boundary(e.end)
+            {
+                return None;
+            }
+            prefix = prefix.min(e.start);
+            suffix = suffix.min(cur.len() - e.end);
+            let mut next = String::with_capacity(cur.len() - (e.end - e.start) + e.text.len());
+            next.push_str(&cur[..e.start]);
+            next.push_str(&e.text);
+            next.push_str(&cur[e.end..]);
+            text = Some(next);
+        }
+        let text = text.unwrap_or_else(|| base.to_string());
+        let room = base.len().min(text.len());
+        Some((text, (prefix.min(room), suffix.min(room - prefix.min(room)))))
+    }
 }
 
 impl Document {
@@ -18,6 +85,7 @@ impl Document {
             rope: Rope::from_str(text),
             version,
             format,
+            journal: Journal::Replaced,
         }
     }
 
@@ -62,9 +130,17 @@ impl Document {
     /// Applies one content change. Never panics, whatever the positions.
     pub fn apply(&mut self, change: &TextDocumentContentChangeEvent, enc: Encoding) {
         match change.range {
-            None => self.rope = Rope::from_str(&change.text),
+            None => {
+                self.rope = Rope::from_str(&change.text);
+                self.journal = Journal::Replaced;
+            }
             Some(range) => {
                 let (start, end) = self.range_chars(range, enc);
+                self.journal.push(ByteEdit {
+                    start: self.rope.char_to_byte(start),
+                    end: self.rope.char_to_byte(end),
+                    text: change.text.clone(),
+                });
                 if end > start {
                     self.rope.remove(start..end);
                 }
@@ -131,5 +207,62 @@ mod tests {
         assert_eq!(d.text(), "o!");
         d.apply(&change(0, 1, 0, 1, "\u{301}"), Encoding::Utf16);
         assert_eq!(d.text(), "o\u{301}!");
+    }
+
+    /// The worker rebuilds the text from the last one and the journal: it must be the
+    /// rope's text, and what the journal says the edits left alone must be common.
+    #[test]
+    fn the_journal_replays_to_the_ropes_text() {
+        let base = "a😀b\r\nsecond line\nthird é line\nfourth";
+        let mut d = Document::new(base, 1, Format::Plain);
+        d.journal = Journal::Edits(Vec::new());
+        d.apply(&change(1, 2, 1, 6, "X"), Encoding::Utf16);
+        d.apply(&change(0, 1, 0, 3, ""), Encoding::Utf16);
+        d.apply(&change(2, 6, 3, 2, "é\n"), Encoding::Utf16);
+        d.apply(&change(9, 0, 9, 0, "!"), Encoding::Utf16);
+        let (text, (p, s)) = d.journal.replay(base).expect("edits");
+        assert_eq!(text, d.text());
+        assert_eq!((p, s), (1, 0));
+        assert_eq!(base[..p], text[..p]);
+        assert_eq!(base[base.len() - s..], text[text.len() - s..]);
+        // One edit in the middle leaves the rest known.
+        let mut d = Document::new(base, 1, Format::Plain);
+        d.journal = Journal::Edits(Vec::new());
+        d.apply(&change(2, 0, 2, 5, "3rd"), Encoding::Utf16);
+        let (text, (p, s)) = d.journal.replay(base).expect("edits");
+        assert_eq!(text, d.text());
+        assert_eq!(&base[..p], "a😀b\r\nsecond line\n");
+        assert_eq!(&base[base.len() - s..], " é line\nfourth");
+    }
+
+    #[test]
+    fn a_journal_too_long_or_a_whole_text_means_reading_the_rope() {
+        let mut d = Document::new("abc", 1, Format::Plain);
+        assert_eq!(d.journal, Journal::Replaced);
+        d.journal = Journal::Edits(Vec::new());
+        for _ in 0..JOURNAL_EDITS {
+            d.apply(&change(0, 0, 0, 0, "x"), Encoding::Utf16);
+        }
+        assert!(d.journal.replay("abc").is_some());
+        d.apply(&change(0, 0, 0, 0, "x"), Encoding::Utf16);
+        assert_eq!(d.journal, Journal::Replaced);
+        assert!(d.journal.replay("abc").is_none());
+        d.journal = Journal::Edits(Vec::new());
+        d.apply(
+            &TextDocumentContentChangeEvent {
+                range: None,
+                range_length: None,
+                text: "new".into(),
+            },
+            Encoding::Utf16,
+        );
+        assert_eq!(d.journal, Journal::Replaced);
+        // A journal that does not fit the text it is replayed on is refused, not applied.
+        let j = Journal::Edits(vec![ByteEdit {
+            start: 2,
+            end: 9,
+            text: String::new(),
+        }]);
+        assert!(j.replay("abc").is_none());
     }
 }

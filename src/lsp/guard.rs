@@ -67,12 +67,13 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> String {
 pub fn analyze(
     analyzer: &mut Analyzer,
     text: &Arc<String>,
+    edit: Option<(&Arc<String>, (usize, usize))>,
     format: Format,
     config: &Config,
 ) -> Result<Analysis, String> {
     let run = catch_unwind(AssertUnwindSafe(|| {
         test_panic_hook("analysis", text);
-        analyzer.analyze_shared(text, format, config)
+        analyzer.analyze_edited(text, edit, format, config)
     }));
     run.map_err(|payload| {
         *analyzer = Analyzer::new();

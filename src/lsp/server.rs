@@ -22,7 +22,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert::Ctx;
-use super::document::Document;
+use super::document::{Document, Journal};
 use super::features;
 use super::project::{Project, Reload};
 use crate::analysis::line_index::Encoding;
@@ -93,30 +93,57 @@ impl Backend {
         tokio::spawn(async move {
             let mut analyzer = Analyzer::new();
             let mut limits = super::limits::Limits::default();
+            // The text the worker last built: the journal's edits apply to it.
+            let mut previous_text: Option<Arc<String>> = None;
             loop {
                 if wake.changed().await.is_err() {
                     return; // document closed
                 }
                 let job = {
-                    let st = state.lock().unwrap_or_else(|e| e.into_inner());
-                    let Some(e) = st.docs.get(&uri) else { return };
-                    // A rope clone is O(1); the text is built outside the lock, so
-                    // edits arriving meanwhile do not wait for a copy of the document.
+                    let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+                    let config = st.config.clone();
+                    let Some(e) = st.docs.get_mut(&uri) else { return };
+                    // A rope clone is O(1), and so is taking the journal; the text is
+                    // built outside the lock, so edits arriving meanwhile do not wait
+                    // for a copy of the document.
                     (
                         e.doc.rope.clone(),
+                        std::mem::replace(&mut e.doc.journal, Journal::Edits(Vec::new())),
                         e.doc.version,
                         e.doc.format,
                         e.revision,
-                        st.config.clone(),
+                        config,
                     )
                 };
-                let (rope, version, format, revision, config) = job;
+                let (rope, journal, version, format, revision, config) = job;
                 let mut moved = std::mem::take(&mut analyzer);
+                // Taken here: if the analysis task is lost, the next text comes from the rope.
+                let base = previous_text.take();
                 let result = tokio::task::spawn_blocking(move || {
-                    let text = Arc::new(super::document::text_of(&rope));
+                    // The last text with the edits since (one copy, or none when only the
+                    // settings changed), else the whole rope read out.
+                    let (text, edit) = match (base, &journal) {
+                        (Some(base), Journal::Edits(edits)) if edits.is_empty() => {
+                            (base.clone(), Some((base, (0, 0))))
+                        }
+                        (Some(base), _) => match journal.replay(&base) {
+                            Some((text, known)) => (Arc::new(text), Some((base, known))),
+                            None => (Arc::new(super::document::text_of(&rope)), None),
+                        },
+                        (None, _) => (Arc::new(super::document::text_of(&rope)), None),
+                    };
+                    // Checked in the tests' (debug) builds, outside the analysis's guard so
+                    // that a wrong text or a wrong "unchanged" claim fails loudly.
+                    debug_assert_eq!(*text, super::document::text_of(&rope));
+                    debug_assert!(edit.as_ref().is_none_or(|(b, (p, s))| {
+                        b.get(..*p) == text.get(..*p)
+                            && b.get(b.len() - s..) == text.get(text.len() - s..)
+                    }));
                     drop(rope);
                     // A panic in the analysis is contained: see guard.rs.
-                    let analysis = super::guard::analyze(&mut moved, &text, format, &config);
+                    let edit = edit.as_ref().map(|(b, k)| (b, *k));
+                    let analysis =
+                        super::guard::analyze(&mut moved, &text, edit, format, &config);
                     // The analysis built the line index; a failed one did not.
                     let lines = match &analysis {
                         Ok(a) => a.lines.clone(),
@@ -150,6 +177,7 @@ impl Backend {
                     }
                 };
                 analyzer = back;
+                previous_text = Some(text.clone());
                 // Degrade gracefully on absurd input: see limits.rs.
                 let mut analysis = analysis;
                 for notice in limits.apply(uri.as_str(), &mut analysis) {
