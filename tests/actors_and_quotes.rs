@@ -46,6 +46,19 @@ fn quote_starting<'a>(a: &'a Analysis, text: &str, words: &str) -> &'a Quote {
 mod actors {
     use super::*;
 
+    /// "He" inside Reed's own quote is not Reed: it is the last other man named before.
+    #[test]
+    fn a_pronoun_in_the_speakers_own_quote_is_someone_else() {
+        let t = "Manager Tom Reed watched striker Sam Hale score twice on Saturday.\n\nReed said: “He was magnificent, and he knows it.”";
+        let a = run(t);
+        assert_eq!(
+            speaker(&a, quote_starting(&a, t, "He was")),
+            Some("Tom Reed")
+        );
+        assert_eq!(owner_of(&a, t, "He", 0), Some("Sam Hale"));
+        assert_eq!(owner_of(&a, t, "he", 0), Some("Sam Hale"));
+    }
+
     #[test]
     fn introduced_then_surname() {
         let t = "Finance Minister Amara Okonjo presented the budget on Monday.\nOkonjo said the deficit would shrink.";

@@ -11,6 +11,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::lexicon::{Gender, Lexicon};
 use super::mentions::{ActorKind, Candidate, Mentions, Nominal, PronounClass, Via, ORG_HEADS};
+use super::quotes::QuoteMarks;
 use super::roster::Roster;
 use super::tokens::Token;
 use super::Span;
@@ -82,6 +83,7 @@ pub struct ParaView<'a> {
     pub text: &'a str,
     pub tokens: &'a [Token],
     pub mentions: &'a Mentions,
+    pub quotes: &'a [QuoteMarks],
     /// Per token: a speech verb used as a verb (`tokens::is_speech_verb_at`), cached.
     pub speech: &'a [bool],
     /// `digest` of the paragraph: what name linking reads of it.
@@ -237,6 +239,9 @@ pub struct Linked {
     /// Per paragraph: (first token, last token, actor) of every resolved mention, pronouns
     /// included, in token order.
     pub resolved: Arc<Vec<Vec<(usize, usize, usize)>>>,
+    /// Per paragraph: a pronoun inside one of its quotes was resolved
+    /// (`rebind_quoted_pronouns` looks at these paragraphs only).
+    pub quoted_pronouns: Vec<bool>,
     /// This call of `link_with` on its memo.
     pub call: u64,
     /// `Some((call, paragraphs))`: only these paragraphs' text or mentions differ from
@@ -805,6 +810,7 @@ struct Assembled {
     /// The output, before `rebind_quoted_pronouns` (which works on a copy).
     actors: Vec<Actor>,
     resolved: Arc<Vec<Vec<(usize, usize, usize)>>>,
+    quoted_pronouns: Vec<bool>,
 }
 
 impl Assembled {
@@ -812,10 +818,21 @@ impl Assembled {
         Linked {
             actors: self.actors.clone(),
             resolved: self.resolved.clone(),
+            quoted_pronouns: self.quoted_pronouns.clone(),
             call,
             since,
         }
     }
+}
+
+/// Whether a pronoun inside one of the paragraph's quotes was resolved.
+fn quoted_pronoun(v: &ParaView, hits: &[Hit]) -> bool {
+    hits.iter().any(|h| {
+        h.via == Via::Pronoun
+            && v.quotes
+                .iter()
+                .any(|q| q.inner.0 <= h.span.0 && h.span.1 <= q.inner.1)
+    })
 }
 
 fn resolved_of(hits: &[Hit], map: &[usize]) -> Vec<(usize, usize, usize)> {
@@ -911,6 +928,11 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
         assign_ids(&mut actors);
     }
     let resolved = hits.iter().map(|h| resolved_of(h, &map)).collect();
+    let quoted_pronouns = views
+        .iter()
+        .zip(&hits)
+        .map(|(v, h)| quoted_pronoun(v, h))
+        .collect();
     Assembled {
         names: names.clone(),
         keys: views.iter().map(|v| v.key).collect(),
@@ -921,6 +943,7 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
         map,
         actors,
         resolved: Arc::new(resolved),
+        quoted_pronouns,
     }
 }
 
@@ -938,7 +961,7 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
         .collect();
     let mut genders: Vec<Gender> = names.actors.iter().map(|a| a.gender).collect();
     let mut next = 0; // into last.learnt
-    let mut redone: Vec<(usize, Vec<Hit>)> = Vec::with_capacity(changed.len());
+    let mut redone: Vec<(usize, Vec<Hit>, bool)> = Vec::with_capacity(changed.len());
     for &p in &changed {
         while let Some(&(_, i, g)) = last.learnt.get(next).filter(|e| e.0 < p) {
             genders[i] = g;
@@ -981,12 +1004,14 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
         {
             return None;
         }
-        redone.push((p, hits));
+        let quoted = quoted_pronoun(&view, &hits);
+        redone.push((p, hits, quoted));
     }
     // Nothing reaches beyond the changed paragraphs: commit. Mentions are placed in
     // their paragraphs, so the others' stand as they are.
     let resolved = Arc::make_mut(&mut last.resolved);
-    for (p, hits) in redone {
+    for (p, hits, quoted) in redone {
+        last.quoted_pronouns[p] = quoted;
         // The same actors as before (checked above), so none of them is a dropped one.
         let mut touched: Vec<usize> = hits
             .iter()
@@ -1097,9 +1122,14 @@ pub fn rebind_quoted_pronouns(
     quotes: &[super::Quote],
     text: &str,
     starts: &[usize],
+    quoted_pronouns: &[bool],
 ) {
     for q in quotes {
         let Some(s) = q.speaker else { continue };
+        // Most paragraphs resolve no pronoun inside their quotes: nothing to look at.
+        if !quoted_pronouns.get(q.paragraph).copied().unwrap_or(true) {
+            continue;
+        }
         let start = starts[q.paragraph];
         // The quote's words and opening mark in its paragraph, as mentions are placed.
         let inner = Span::new(q.inner.start - start, q.inner.end - start);

@@ -436,6 +436,7 @@ impl Analyzer {
                 text: &text[para.span.start..para.span.end],
                 tokens: &f.tokens,
                 mentions: &f.mentions,
+                quotes: &f.quotes,
                 speech: &f.speech,
                 digest: digests[p],
                 key: keys[p],
@@ -477,7 +478,13 @@ impl Analyzer {
             (linked.call, linked.since.as_ref()),
             &mut self.quote_memo,
         );
-        actors::rebind_quoted_pronouns(&mut linked.actors, &quotes, text, &starts);
+        actors::rebind_quoted_pronouns(
+            &mut linked.actors,
+            &quotes,
+            text,
+            &starts,
+            &linked.quoted_pronouns,
+        );
         if config.quotes.unattributed {
             findings.extend(unattributed_quotes::find(&quotes));
         }

@@ -75,7 +75,10 @@ impl Journal {
         }
         let text = text.unwrap_or_else(|| base.to_string());
         let room = base.len().min(text.len());
-        Some((text, (prefix.min(room), suffix.min(room - prefix.min(room)))))
+        Some((
+            text,
+            (prefix.min(room), suffix.min(room - prefix.min(room))),
+        ))
     }
 }
 

@@ -102,7 +102,9 @@ impl Backend {
                 let job = {
                     let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
                     let config = st.config.clone();
-                    let Some(e) = st.docs.get_mut(&uri) else { return };
+                    let Some(e) = st.docs.get_mut(&uri) else {
+                        return;
+                    };
                     // A rope clone is O(1), and so is taking the journal; the text is
                     // built outside the lock, so edits arriving meanwhile do not wait
                     // for a copy of the document.
@@ -142,8 +144,7 @@ impl Backend {
                     drop(rope);
                     // A panic in the analysis is contained: see guard.rs.
                     let edit = edit.as_ref().map(|(b, k)| (b, *k));
-                    let analysis =
-                        super::guard::analyze(&mut moved, &text, edit, format, &config);
+                    let analysis = super::guard::analyze(&mut moved, &text, edit, format, &config);
                     // The analysis built the line index; a failed one did not.
                     let lines = match &analysis {
                         Ok(a) => a.lines.clone(),
