@@ -290,6 +290,11 @@ fn patch_in_place(
         memo.last = Some(last);
         return None;
     }
+    if changed.is_empty() {
+        let out = last.pairs.clone();
+        memo.last = Some(last);
+        return Some(out);
+    }
     let index = last
         .index
         .get_or_insert_with(|| Index::build(&last.briefs, config));
