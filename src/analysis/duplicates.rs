@@ -443,26 +443,48 @@ fn pair_indexed(
     if !config.near || fp.words < config.near_min_words {
         return None;
     }
-    let k = fp.sketch.len();
-    // Per feature: the paragraphs before `j` filed under it, when fewer than the cap.
-    let lists: Vec<Option<&[u32]>> = fp
+    // Per feature: the paragraphs before `j` filed under it, and the hash of their texts
+    // (both only looked at below the cap).
+    let lists: Vec<(u32, u64, &[u32])> = fp
         .sketch
         .iter()
         .map(|h| {
             let list = index.postings.get(h).map_or(&[][..], |l| l.as_slice());
             let before = &list[..list.partition_point(|&i| (i as usize) < j)];
-            (before.len() < POSTING_CAP).then_some(before)
+            let hash = if before.len() < POSTING_CAP {
+                before.iter().fold(0u64, |s, &i| {
+                    s.wrapping_add(scramble(briefs[i as usize].exact))
+                })
+            } else {
+                0
+            };
+            (before.len() as u32, hash, before)
         })
         .collect();
-    let key = fp.sketch.iter().zip(&lists).fold(k as u64, |acc, (h, l)| {
-        let (len, hash) = match l {
-            Some(l) => (
-                l.len() as u32,
-                l.iter().fold(0u64, |s, &i| {
-                    s.wrapping_add(scramble(briefs[i as usize].exact))
-                }),
-            ),
-            None => (u32::MAX, 0),
+    near_pair(facts, fp, j, &lists, first, config, memo)
+}
+
+/// The near pair of `fp` (paragraph `j`) from what each of its features' lists holds
+/// before it: (length, order-free hash of the members' exact fingerprints, members); a
+/// list of `POSTING_CAP` or more is not read. The lists decide the candidates, so they key
+/// the memo; `first` names the first paragraph with an exact fingerprint (ties go to the
+/// earliest).
+fn near_pair(
+    facts: &[Arc<ParagraphFacts>],
+    fp: &Fingerprint,
+    j: usize,
+    lists: &[(u32, u64, &[u32])],
+    first: impl Fn(u64) -> Option<usize>,
+    config: &DuplicatesConfig,
+    memo: &mut PairMemo,
+) -> Option<Pair> {
+    let k = fp.sketch.len();
+    let usable = |l: &&(u32, u64, &[u32])| (l.0 as usize) < POSTING_CAP;
+    let key = fp.sketch.iter().zip(lists).fold(k as u64, |acc, (h, l)| {
+        let (len, hash) = if usable(&l) {
+            (l.0, l.1)
+        } else {
+            (u32::MAX, 0)
         };
         scramble(acc ^ scramble(*h ^ hash).wrapping_add(u64::from(len)))
     });
@@ -472,8 +494,8 @@ fn pair_indexed(
         let need = if k >= 4 { 2 } else { 1 };
         let mut cands: Vec<u32> = lists
             .iter()
-            .flatten()
-            .flat_map(|l| l.iter().copied())
+            .filter(usable)
+            .flat_map(|l| l.2.iter().copied())
             .collect();
         cands.sort_unstable();
         let mut kept = Vec::new();
@@ -750,41 +772,16 @@ fn pair_for(
     if !near {
         return None;
     }
-    let key = fp.sketch.iter().zip(&lists).fold(k as u64, |acc, (h, l)| {
-        let (len, hash) = if (l.0 as usize) < POSTING_CAP {
-            (l.0, l.1)
-        } else {
-            (u32::MAX, 0)
-        };
-        scramble(acc ^ scramble(*h ^ hash).wrapping_add(u64::from(len)))
-    });
-    let generation = memo.generation;
-    memo.used += 1;
-    let entry = memo.map.entry((fp.exact, key)).or_insert_with(|| {
-        let need = if k >= 4 { 2 } else { 1 };
-        let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
-        for l in lists.iter().filter(|l| (l.0 as usize) < POSTING_CAP) {
-            for &i in &l.2 {
-                *counts.entry(i).or_default() += 1;
-            }
-        }
-        let mut cands: Vec<u32> = counts
-            .into_iter()
-            .filter(|&(_, c)| c >= need)
-            .map(|(i, _)| i)
-            .collect();
-        cands.sort_unstable();
-        (decide(facts, fp, &cands, config), generation)
-    });
-    entry.1 = generation;
-    let (sim, tied) = entry.0.as_ref()?;
-    let i = tied.iter().filter_map(|e| first.get(e).copied()).min()?;
-    (*sim >= config.near_threshold).then_some(Pair {
-        copy: j,
-        of: i,
-        similarity: *sim,
-        exact: false,
-    })
+    let lists: Vec<(u32, u64, &[u32])> = lists.iter().map(|l| (l.0, l.1, &l.2[..])).collect();
+    near_pair(
+        facts,
+        fp,
+        j,
+        &lists,
+        |e| first.get(&e).copied(),
+        config,
+        memo,
+    )
 }
 
 fn pairs_inner(
@@ -1477,45 +1474,55 @@ mod tests {
         Ok(())
     }
 
-    /// A paragraph inserted before another can change its pair while sharing only one
-    /// feature with it: by pushing that feature's list past the cap.
-    #[test]
-    fn patched_pairs_follow_a_list_pushed_past_the_cap() {
-        let word = |i: usize, k: usize| {
-            let l = |x: usize| char::from(b'a' + (x % 26) as u8);
-            format!("{}{}{}q", l(i), l(i / 26), l(k))
-        };
-        // Short paragraphs keep every bigram in their sketch: each has "zebra quartz".
-        let filler = |i: usize| {
-            let rest: Vec<String> = (0..4).map(|k| word(i, k)).collect();
-            format!("zebra quartz {}", rest.join(" "))
-        };
-        let mut paras: Vec<String> = (0..POSTING_CAP - 1).map(filler).collect();
-        // Shares "zebra quartz" and "ab cd" with filler 0: a candidate while the list is usable.
-        paras[0] = format!("{} ab cd", paras[0]);
-        paras.push(format!(
-            "zebra quartz ab cd {}",
-            (0..3).map(|k| word(999, k)).collect::<Vec<_>>().join(" ")
-        ));
-        let config = DuplicatesConfig {
+    /// A made-up word per (i, k), distinct for i below 26 * 26.
+    fn word(i: usize, k: usize) -> String {
+        let l = |x: usize| char::from(b'a' + (x % 26) as u8);
+        format!("{}{}{}q", l(i), l(i / 26), l(k))
+    }
+
+    /// `n` made-up words of paragraph `i`.
+    fn own(i: usize, n: usize) -> String {
+        (0..n).map(|k| word(i, k)).collect::<Vec<_>>().join(" ")
+    }
+
+    /// Short paragraphs compared at a low threshold: every bigram is in the sketch.
+    fn loose() -> DuplicatesConfig {
+        DuplicatesConfig {
             near_threshold: 0.05,
             min_words: 1,
             near_min_words: 1,
             ..DuplicatesConfig::default()
-        };
-        let mut cache = FxHashMap::default();
-        let mut memo = PairMemo::new();
-        let facts = cached_facts(&paras, &mut cache);
-        let before = pairs_with(&facts, &keys_of(&facts), &config, &mut memo);
-        assert_eq!(before, pairs_reference(&facts, &config));
+        }
+    }
+
+    /// The patched pairs of `paras` after the memo's last run, checked against a full run.
+    fn patched(
+        paras: &[String],
+        cache: &mut FxHashMap<String, Arc<ParagraphFacts>>,
+        memo: &mut PairMemo,
+    ) -> Vec<Pair> {
+        let facts = cached_facts(paras, cache);
+        let got = pairs_with(&facts, &keys_of(&facts), &loose(), memo);
+        assert_eq!(got, pairs_reference(&facts, &loose()));
+        got
+    }
+
+    /// A paragraph inserted before another can change its pair while sharing only one
+    /// feature with it: by pushing that feature's list past the cap.
+    #[test]
+    fn patched_pairs_follow_a_list_pushed_past_the_cap() {
+        // Each filler has "zebra quartz".
+        let filler = |i: usize| format!("zebra quartz {}", own(i, 4));
+        let mut paras: Vec<String> = (0..POSTING_CAP - 1).map(filler).collect();
+        // Shares "zebra quartz" and "ab cd" with filler 0: a candidate while the list is usable.
+        paras[0] = format!("{} ab cd", paras[0]);
+        paras.push(format!("zebra quartz ab cd {}", own(999, 3)));
+        let (mut cache, mut memo) = (FxHashMap::default(), PairMemo::new());
+        let before = patched(&paras, &mut cache, &mut memo);
         let last = paras.len() - 1;
         assert!(before.iter().any(|p| p.copy == last), "{before:?}");
         paras.insert(last, filler(500));
-        let facts = cached_facts(&paras, &mut cache);
-        assert_eq!(
-            pairs_with(&facts, &keys_of(&facts), &config, &mut memo),
-            pairs_reference(&facts, &config)
-        );
+        patched(&paras, &mut cache, &mut memo);
     }
 
     /// A keystroke in one paragraph changes the pair of a paragraph that shares only
@@ -1523,42 +1530,22 @@ mod tests {
     /// still usable: `patch_in_place` must reach that far down them.
     #[test]
     fn an_edit_reaches_the_last_paragraph_a_long_list_serves() {
-        let word = |i: usize, k: usize| {
-            let l = |x: usize| char::from(b'a' + (x % 26) as u8);
-            format!("{}{}{}q", l(i), l(i / 26), l(k))
-        };
-        let filler = |i: usize| {
-            let rest: Vec<String> = (0..3).map(|k| word(i, k)).collect();
-            format!("zebra quartz abq {}", rest.join(" "))
-        };
         // POSTING_CAP - 1 fillers, then the target: it reads both shared lists, the
         // fillers tie for it and the first one is its pair.
-        let mut paras: Vec<String> = (0..POSTING_CAP - 1).map(filler).collect();
-        paras.push(format!(
-            "zebra quartz abq {}",
-            (0..3).map(|k| word(999, k)).collect::<Vec<_>>().join(" ")
-        ));
-        let config = DuplicatesConfig {
-            near_threshold: 0.05,
-            min_words: 1,
-            near_min_words: 1,
-            ..DuplicatesConfig::default()
-        };
-        let mut cache = FxHashMap::default();
-        let mut memo = PairMemo::new();
-        let facts = cached_facts(&paras, &mut cache);
+        let mut paras: Vec<String> = (0..POSTING_CAP - 1)
+            .map(|i| format!("zebra quartz abq {}", own(i, 3)))
+            .collect();
+        paras.push(format!("zebra quartz abq {}", own(675, 3)));
         let target = paras.len() - 1;
-        let before = pairs_with(&facts, &keys_of(&facts), &config, &mut memo);
-        assert_eq!(before, pairs_reference(&facts, &config));
+        let (mut cache, mut memo) = (FxHashMap::default(), PairMemo::new());
+        let before = patched(&paras, &mut cache, &mut memo);
         assert!(
             before.iter().any(|p| p.copy == target && p.of == 0),
             "{before:?}"
         );
         // The second filler loses its own words: now closer to the target than the first.
         paras[1] = "zebra quartz abq".to_string();
-        let facts = cached_facts(&paras, &mut cache);
-        let after = pairs_with(&facts, &keys_of(&facts), &config, &mut memo);
-        assert_eq!(after, pairs_reference(&facts, &config));
+        let after = patched(&paras, &mut cache, &mut memo);
         assert!(
             after.iter().any(|p| p.copy == target && p.of == 1),
             "{after:?}"
@@ -1569,35 +1556,18 @@ mod tests {
     /// cap for a later paragraph, which loses every candidate it found there.
     #[test]
     fn an_edit_that_fills_a_list_takes_its_candidates_away() {
-        let word = |i: usize, k: usize| {
-            let l = |x: usize| char::from(b'a' + (x % 26) as u8);
-            format!("{}{}{}q", l(i), l(i / 26), l(k))
-        };
-        let own = |i: usize| (0..3).map(|k| word(i, k)).collect::<Vec<_>>().join(" ");
-        // Own words are distinct for numbers below 26 * 26.
-        let mut paras = vec![format!("walrus lantern pebble {}", own(650))];
-        paras.extend((1..POSTING_CAP).map(|i| format!("zebra quartz abq {}", own(i))));
-        paras.push(format!("zebra quartz abq {}", own(675)));
-        let config = DuplicatesConfig {
-            near_threshold: 0.05,
-            min_words: 1,
-            near_min_words: 1,
-            ..DuplicatesConfig::default()
-        };
-        let mut cache = FxHashMap::default();
-        let mut memo = PairMemo::new();
-        let facts = cached_facts(&paras, &mut cache);
+        let mut paras = vec![format!("walrus lantern pebble {}", own(650, 3))];
+        paras.extend((1..POSTING_CAP).map(|i| format!("zebra quartz abq {}", own(i, 3))));
+        paras.push(format!("zebra quartz abq {}", own(675, 3)));
         let target = paras.len() - 1;
-        let before = pairs_with(&facts, &keys_of(&facts), &config, &mut memo);
-        assert_eq!(before, pairs_reference(&facts, &config));
+        let (mut cache, mut memo) = (FxHashMap::default(), PairMemo::new());
+        let before = patched(&paras, &mut cache, &mut memo);
         assert!(
             before.iter().any(|p| p.copy == target && p.of == 1),
             "{before:?}"
         );
-        paras[0] = format!("zebra quartz abq {}", own(650));
-        let facts = cached_facts(&paras, &mut cache);
-        let after = pairs_with(&facts, &keys_of(&facts), &config, &mut memo);
-        assert_eq!(after, pairs_reference(&facts, &config));
+        paras[0] = format!("zebra quartz abq {}", own(650, 3));
+        let after = patched(&paras, &mut cache, &mut memo);
         assert!(after.iter().all(|p| p.copy != target), "{after:?}");
     }
 
