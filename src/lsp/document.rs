@@ -32,8 +32,9 @@ pub enum Journal {
     Replaced,
 }
 
-/// Beyond these, reading the rope once costs less than replaying the edits.
-const JOURNAL_EDITS: usize = 32;
+/// Beyond these, reading the rope once costs less than replaying the edits (each moves
+/// the text after it).
+const JOURNAL_EDITS: usize = 4;
 const JOURNAL_BYTES: usize = 1 << 20;
 
 impl Journal {
@@ -54,26 +55,22 @@ impl Journal {
         let Journal::Edits(edits) = self else {
             return None;
         };
-        let mut text: Option<String> = None;
+        let grown: usize = edits.iter().map(|e| e.text.len()).sum();
+        let mut text = String::with_capacity(base.len() + grown);
+        text.push_str(base);
         let (mut prefix, mut suffix) = (base.len(), base.len());
         for e in edits {
-            let cur = text.as_deref().unwrap_or(base);
             if e.start > e.end
-                || e.end > cur.len()
-                || !cur.is_char_boundary(e.start)
-                || !cur.is_char_boundary(e.end)
+                || e.end > text.len()
+                || !text.is_char_boundary(e.start)
+                || !text.is_char_boundary(e.end)
             {
                 return None;
             }
             prefix = prefix.min(e.start);
-            suffix = suffix.min(cur.len() - e.end);
-            let mut next = String::with_capacity(cur.len() - (e.end - e.start) + e.text.len());
-            next.push_str(&cur[..e.start]);
-            next.push_str(&e.text);
-            next.push_str(&cur[e.end..]);
-            text = Some(next);
+            suffix = suffix.min(text.len() - e.end);
+            text.replace_range(e.start..e.end, &e.text);
         }
-        let text = text.unwrap_or_else(|| base.to_string());
         let room = base.len().min(text.len());
         Some((
             text,
