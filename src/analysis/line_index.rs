@@ -492,6 +492,30 @@ mod tests {
             proptest::prop_assert_eq!(patched.parts(), fresh.parts());
         }
 
+        // Told less than all of what an edit left alone, the comparison around the edit
+        // finds the rest: the same answer as comparing the whole texts.
+        #[test]
+        fn changed_from_a_known_part_agrees_with_changed(
+            old in "(\\PC|\n|😀|é){0,300}",
+            at in 0usize..400,
+            cut in 0usize..20,
+            insert in "(\\PC|😀|é){0,4}",
+            less in (0usize..400, 0usize..400),
+        ) {
+            let mut a = at.min(old.len());
+            while !old.is_char_boundary(a) {
+                a -= 1;
+            }
+            let mut b = (a + cut).min(old.len());
+            while !old.is_char_boundary(b) {
+                b -= 1;
+            }
+            let new = format!("{}{}{}", &old[..a], insert, &old[b..]);
+            let (p, s) = changed(&old, &new);
+            let known = (p.saturating_sub(less.0), s.saturating_sub(less.1));
+            proptest::prop_assert_eq!(changed_from(&old, &new, known), (p, s));
+        }
+
         #[test]
         fn fast_scan_agrees_on_arbitrary_text(text in "(\\PC|\n|\r|😀|é|“)*") {
             let (a, b) = (LineIndex::new(&text), LineIndex::new_reference(&text));
