@@ -950,7 +950,8 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
 /// Brings the last assembly up to date when only some paragraphs' text changed and what
 /// each of them decides for the others is unchanged: the same actors in the same order
 /// named the same way, the same speakers, the same genders learnt. Then only their
-/// mentions are replaced and the others' spans moved; the changed paragraphs are returned.
+/// mentions are replaced (the others', placed in their paragraphs, stand); the changed
+/// paragraphs are returned.
 /// `None` when that does not hold.
 fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option<Vec<usize>> {
     if !Arc::ptr_eq(names, &last.names) || paras.keys.len() != last.keys.len() {

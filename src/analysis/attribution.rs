@@ -557,8 +557,6 @@ fn words_in(text: &str) -> usize {
         .count()
 }
 
-/// The per-paragraph results of earlier runs, keyed by everything `in_paragraph` reads,
-/// and the last run's quotes.
 /// The document's paragraphs as attribution reads them: where each starts, side by side,
 /// and each one's `ParaQuotes` built only when it is read (a keystroke reads the changed
 /// paragraphs and those around quotes, not all of them).
@@ -576,6 +574,8 @@ impl<'a> Paras<'a> {
     }
 }
 
+/// The per-paragraph results of earlier runs, keyed by everything `in_paragraph` reads,
+/// and the last run's quotes.
 #[derive(Default)]
 pub struct QuoteMemo {
     entries: FxHashMap<u64, (u64, Arc<Vec<Quote>>)>,
@@ -608,9 +608,9 @@ pub fn attribute_with(
     memo.generation += 1;
     // What `in_paragraph` reads of an actor, hashed once per actor, when first needed.
     let actor_keys: Vec<std::cell::OnceCell<u64>> = vec![Default::default(); actors.len()];
-    let local = |pi: usize, memo: &mut QuoteMemo| -> Arc<Vec<Quote>> {
+    // Paragraph `pi` (read as `v0`)'s quotes, relative to it.
+    let local = |pi: usize, v0: ParaQuotes, memo: &mut QuoteMemo| -> Arc<Vec<Quote>> {
         use std::hash::{Hash, Hasher};
-        let v0 = (paras.para)(pi);
         let speakers = speakers_in(&v0, actors);
         let v = &ParaQuotes {
             resolved: &speakers,
@@ -660,10 +660,11 @@ pub fn attribute_with(
                 q.moved(l.starts[q.paragraph], paras.starts[q.paragraph]);
             }
             for &pi in changed {
-                let fresh: Vec<Quote> = if (paras.para)(pi).quotes.is_empty() {
+                let v = (paras.para)(pi);
+                let fresh: Vec<Quote> = if v.quotes.is_empty() {
                     Vec::new()
                 } else {
-                    placed(&local(pi, memo), pi, paras.starts[pi]).collect()
+                    placed(&local(pi, v, memo), pi, v.start).collect()
                 };
                 let (from, to) = (l.at[pi], l.at[pi + 1]);
                 let grown = fresh.len() as isize - (to - from) as isize;
@@ -685,7 +686,7 @@ pub fn attribute_with(
                 at.push(quotes.len());
                 let v = (paras.para)(pi);
                 if !v.quotes.is_empty() {
-                    quotes.extend(placed(&local(pi, memo), pi, v.start));
+                    quotes.extend(placed(&local(pi, v, memo), pi, v.start));
                 }
             }
             at.push(quotes.len());

@@ -208,6 +208,16 @@ impl PairMemo {
     }
 }
 
+/// How many features a candidate must share with a sketch of `len` features: two, or one
+/// for a sketch shorter than four (a short paragraph has few word pairs to share).
+fn features_needed(len: usize) -> usize {
+    if len >= 4 {
+        2
+    } else {
+        1
+    }
+}
+
 /// Postings per arena node: a node is one 64-byte cache line.
 const NODE: usize = 14;
 
@@ -358,7 +368,7 @@ fn patch_in_place(
     let filed = |b: &Brief, h: &u64| near_ok(b, config) && b.sketch().contains(h);
     let reads_a_change = |j: usize| {
         let g = &last.briefs[j];
-        let need = if g.len >= 4 { 2 } else { 1 };
+        let need = features_needed(g.len);
         let mut shared = vec![(0usize, 0usize); changed.len()];
         // Its other lists neither hold a changed paragraph nor changed length.
         for h in g
@@ -394,7 +404,7 @@ fn patch_in_place(
     );
     redo.sort_unstable();
     redo.dedup();
-    let index = last.index.as_ref()?;
+    let index = &*index;
     let mut out: Vec<Pair> = last
         .pairs
         .iter()
@@ -491,7 +501,7 @@ fn near_pair(
     let generation = memo.generation;
     memo.used += 1;
     let entry = memo.map.entry((fp.exact, key)).or_insert_with(|| {
-        let need = if k >= 4 { 2 } else { 1 };
+        let need = features_needed(k);
         let mut cands: Vec<u32> = lists
             .iter()
             .filter(usable)
@@ -673,7 +683,7 @@ fn patch(
             // removed paragraphs (none of them was the pair, or `affected` would be set),
             // plus the added paragraphs that share enough usable features: the pair is the
             // old one unless an added candidate is more similar, or as similar and earlier.
-            let need = if g.len >= 4 { 2 } else { 1 };
+            let need = features_needed(g.len);
             for (yi, y) in ys.iter().enumerate().filter(|(yi, _)| y_indexed[*yi]) {
                 let shared = y
                     .sketch()
@@ -821,7 +831,7 @@ fn pairs_inner(
         if !config.near || fp.words < config.near_min_words {
             continue;
         }
-        let need = if fp.sketch.len() >= 4 { 2 } else { 1 };
+        let need = features_needed(fp.sketch.len()) as u32;
         let mut count_candidates = |cands: &mut Vec<u32>| {
             for h in &fp.sketch {
                 if let Some(&(len, head, _)) = index.get(h) {

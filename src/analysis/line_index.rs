@@ -453,21 +453,28 @@ mod tests {
             (seed >> 33) as usize % n.max(1)
         };
         for _ in 0..300 {
-            let mut a = next(text.len() + 1);
-            while !text.is_char_boundary(a) {
-                a -= 1;
-            }
-            let mut b = (a + next(600)).min(text.len());
-            while !text.is_char_boundary(b) {
-                b -= 1;
-            }
+            let (at, cut) = (next(text.len() + 1), next(600));
             let insert = ["", "x", "\n", "é😀\r\n", "“", &unit[..30]][next(6)];
-            let new = format!("{}{}{}", &text[..a], insert, &text[b..]);
+            let new = edited(&text, at, cut, insert);
             let patched = LineIndex::new(&text).patch(&text, &new);
             let fresh = LineIndex::new(&new);
             assert_eq!(patched.parts(), fresh.parts());
             text = new;
         }
+    }
+
+    /// `old` with `insert` put in place of up to `cut` bytes from `at` (both moved back to
+    /// character boundaries, `at` no further than the end).
+    fn edited(old: &str, at: usize, cut: usize, insert: &str) -> String {
+        let mut a = at.min(old.len());
+        while !old.is_char_boundary(a) {
+            a -= 1;
+        }
+        let mut b = (a + cut).min(old.len());
+        while !old.is_char_boundary(b) {
+            b -= 1;
+        }
+        format!("{}{}{}", &old[..a], insert, &old[b..])
     }
 
     proptest::proptest! {
@@ -478,15 +485,7 @@ mod tests {
             cut in 0usize..40,
             insert in "(\\PC|\n|\r|😀|é|“)*",
         ) {
-            let mut a = (at * old.len() as f64) as usize;
-            while !old.is_char_boundary(a) {
-                a -= 1;
-            }
-            let mut b = (a + cut).min(old.len());
-            while !old.is_char_boundary(b) {
-                b -= 1;
-            }
-            let new = format!("{}{}{}", &old[..a], insert, &old[b..]);
+            let new = edited(&old, (at * old.len() as f64) as usize, cut, &insert);
             let patched = LineIndex::new(&old).patch(&old, &new);
             let fresh = LineIndex::new(&new);
             proptest::prop_assert_eq!(patched.parts(), fresh.parts());
@@ -502,15 +501,7 @@ mod tests {
             insert in "(\\PC|😀|é){0,4}",
             less in (0usize..400, 0usize..400),
         ) {
-            let mut a = at.min(old.len());
-            while !old.is_char_boundary(a) {
-                a -= 1;
-            }
-            let mut b = (a + cut).min(old.len());
-            while !old.is_char_boundary(b) {
-                b -= 1;
-            }
-            let new = format!("{}{}{}", &old[..a], insert, &old[b..]);
+            let new = edited(&old, at, cut, &insert);
             let (p, s) = changed(&old, &new);
             let known = (p.saturating_sub(less.0), s.saturating_sub(less.1));
             proptest::prop_assert_eq!(changed_from(&old, &new, known), (p, s));

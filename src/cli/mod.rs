@@ -209,11 +209,14 @@ pub fn write_file_json(
             "subtype": x.subtype,
             "roles": x.roles,
             "affiliation": x.affiliation,
-            "mentions": x.mentions.iter().map(|m| (m, a.span_of(m))).map(|(m, span)| json!({
-                "span": span_json(span),
-                "text": &text[span.start..span.end],
-                "via": m.via.as_str(),
-            })).collect::<Vec<_>>(),
+            "mentions": x.mentions.iter().map(|m| {
+                let span = a.span_of(m);
+                json!({
+                    "span": span_json(span),
+                    "text": &text[span.start..span.end],
+                    "via": m.via.as_str(),
+                })
+            }).collect::<Vec<_>>(),
         })
     })?;
     out.write_all(b",\"diagnostics\":")?;
