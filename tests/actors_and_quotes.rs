@@ -39,7 +39,10 @@ fn speaker<'a>(a: &'a Analysis, q: &Quote) -> Option<&'a str> {
 fn quote_starting<'a>(a: &'a Analysis, text: &str, words: &str) -> &'a Quote {
     a.quotes
         .iter()
-        .find(|q| text[q.inner.start..q.inner.end].starts_with(words))
+        .find(|q| {
+            let inner = a.quote_inner(q);
+            text[inner.start..inner.end].starts_with(words)
+        })
         .unwrap_or_else(|| panic!("no quote starting {words}"))
 }
 
@@ -315,7 +318,7 @@ mod quotes {
             (speaker(&a, q), q.cue.as_deref(), q.addressee.as_deref()),
             (Some("Mia Santos"), Some("told"), Some("the Chronicle"))
         );
-        let sp = q.speaker_span.unwrap();
+        let sp = a.quote_speaker_span(q).unwrap();
         assert_eq!(
             &t[sp.start..sp.end],
             "She",
@@ -353,7 +356,7 @@ mod quotes {
         assert_eq!(a.quotes.len(), 1);
         let q = &a.quotes[0];
         assert_eq!(
-            &t[q.inner.start..q.inner.end],
+            &t[a.quote_inner(q).start..a.quote_inner(q).end],
             "It's the '90s all over again, and we don't like it,"
         );
         assert_eq!(speaker(&a, q), Some("Pat Kline"));

@@ -292,3 +292,57 @@ fn facts_computed_on_several_threads_give_the_same_analysis() {
     );
     assert_eq!(summary(&one), summary(&three));
 }
+
+/// Re-analyses `draft` after `edited` with one analyser and compares it with a fresh one,
+/// and checks that the quote at `words` changed (its credit or cue, decided across
+/// paragraphs), so that the test cannot pass by reusing the last run.
+fn quote_edit_is_seen(draft: &str, edited: &str, words: &str) {
+    let config = Config::default();
+    let mut analyzer = Analyzer::new();
+    let before = analyzer.analyze(draft, Format::Plain, &config);
+    let incremental = analyzer.analyze(edited, Format::Plain, &config);
+    let fresh = analyze(edited, Format::Plain, &config);
+    assert_eq!(summary(&incremental), summary(&fresh));
+    let credit = |a: &Analysis, text: &str| {
+        let q = a
+            .quotes
+            .iter()
+            .find(|q| {
+                let inner = a.quote_inner(q);
+                text[inner.start..inner.end].starts_with(words)
+            })
+            .expect("the quote");
+        let speaker = q.speaker.map(|i| a.actors[i].name.clone());
+        (speaker, q.speaker_text.clone(), q.cue.clone())
+    };
+    assert_ne!(
+        credit(&before, draft),
+        credit(&fresh, edited),
+        "the edit should change the quote's credit"
+    );
+}
+
+#[test]
+fn a_quote_continued_into_an_edited_paragraph_takes_its_new_credit() {
+    // The first paragraph's quote runs on into the second, whose speaker and verb it takes.
+    let draft = "Lena Ortiz spoke first.\n\n“We will rebuild the pier this year.\n\n“And we will pay for it ourselves,” Ortiz said.\n";
+    let edited = draft.replace("Ortiz said", "Ortiz added");
+    quote_edit_is_seen(draft, &edited, "We will rebuild");
+}
+
+#[test]
+fn a_quote_after_an_edited_paragraph_takes_its_closing_credit() {
+    // A quote opening a paragraph with no credit of its own continues the speaker the
+    // paragraph before closes on; editing that paragraph (not its names) changes who.
+    let draft = "Mayor Lena Ortiz met the harbour board on Monday.\n\nAfterwards the board's chairman said in a statement:\n\n“The pier will be rebuilt this year.”\n";
+    let edited = draft.replace("the board's chairman", "the board's secretary");
+    quote_edit_is_seen(draft, &edited, "The pier");
+}
+
+#[test]
+fn a_reply_after_an_edited_quote_follows_its_speaker() {
+    // An uncredited quote opening the next paragraph continues the last quote's speaker.
+    let draft = "Mayor Lena Ortiz met the harbour board on Monday.\n\n“We start in May,” the chairman said.\n\n“Nobody will lose a berth in the harbour.”\n";
+    let edited = draft.replace("the chairman said", "the secretary said");
+    quote_edit_is_seen(draft, &edited, "Nobody");
+}

@@ -51,6 +51,19 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(lines.offset(text, lc, enc), f.span.start);
         }
     }
+    // Quotes and mentions, placed in their paragraphs, lie in the text.
+    for q in &a.quotes {
+        check_span(text, a.quote_span(q));
+        check_span(text, a.quote_inner(q));
+        if let Some(s) = a.quote_speaker_span(q) {
+            check_span(text, s);
+        }
+    }
+    for x in &a.actors {
+        for m in x.mentions.iter() {
+            check_span(text, a.span_of(m));
+        }
+    }
     if mode & 2 == 0 {
         return;
     }

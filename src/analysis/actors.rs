@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::chunked::Chunked;
 use super::lexicon::{Gender, Lexicon};
 use super::mentions::{ActorKind, Candidate, Mentions, Nominal, PronounClass, Via, ORG_HEADS};
 use super::quotes::QuoteMarks;
@@ -235,7 +236,7 @@ fn confirmed(a: &Actor, lex: &Lexicon) -> bool {
 }
 
 pub struct Linked {
-    pub actors: Vec<Actor>,
+    pub actors: Chunked<Actor>,
     /// Per paragraph: (first token, last token, actor) of every resolved mention, pronouns
     /// included, in token order.
     pub resolved: Arc<Vec<Vec<(usize, usize, usize)>>>,
@@ -808,7 +809,7 @@ struct Assembled {
     /// `Names` numbering -> the output's (`usize::MAX`: an unmentioned roster actor).
     map: Vec<usize>,
     /// The output, before `rebind_quoted_pronouns` (which works on a copy).
-    actors: Vec<Actor>,
+    actors: Chunked<Actor>,
     resolved: Arc<Vec<Vec<(usize, usize, usize)>>>,
     quoted_pronouns: Vec<bool>,
 }
@@ -941,7 +942,7 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
         learnt,
         eligible,
         map,
-        actors,
+        actors: actors.into(),
         resolved: Arc::new(resolved),
         quoted_pronouns,
     }
@@ -1022,7 +1023,7 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
         touched.sort_unstable();
         touched.dedup();
         for j in touched {
-            let ms = Arc::make_mut(&mut last.actors[j].mentions);
+            let ms = Arc::make_mut(&mut last.actors.make_mut(j).mentions);
             ms.retain(|m| m.paragraph != p);
             let at = ms.partition_point(|m| m.paragraph < p);
             let new: Vec<ActorMention> = hits
@@ -1117,24 +1118,22 @@ fn resolve_affiliation_refs(actors: &mut [Actor]) {
 
 /// Inside a quote, "he" is never the speaker himself: a third-person pronoun resolved to
 /// the quote's own speaker moves to the nearest other person of that gender before it.
-/// `starts[p]` is paragraph p's offset in `text`.
-pub fn rebind_quoted_pronouns(
-    actors: &mut [Actor],
-    quotes: &[super::Quote],
-    text: &str,
-    starts: &[usize],
+/// `para(p)` is paragraph p's text; its quotes are `quotes[at[p]..at[p + 1]]`.
+pub fn rebind_quoted_pronouns<'t>(
+    actors: &mut Chunked<Actor>,
+    quotes: &Chunked<super::Quote>,
+    para: &dyn Fn(usize) -> &'t str,
     quoted_pronouns: &[bool],
+    at: &[usize],
 ) {
-    for q in quotes {
+    // Most paragraphs resolve no pronoun inside their quotes: nothing to look at.
+    let flagged = quoted_pronouns.iter().enumerate().filter(|(_, f)| **f);
+    let quotes_of = flagged
+        .flat_map(|(p, _)| at.get(p).copied().unwrap_or(0)..at.get(p + 1).copied().unwrap_or(0));
+    for qi in quotes_of {
+        let q = &quotes[qi];
         let Some(s) = q.speaker else { continue };
-        // Most paragraphs resolve no pronoun inside their quotes: nothing to look at.
-        if !quoted_pronouns.get(q.paragraph).copied().unwrap_or(true) {
-            continue;
-        }
-        let start = starts[q.paragraph];
-        // The quote's words and opening mark in its paragraph, as mentions are placed.
-        let inner = Span::new(q.inner.start - start, q.inner.end - start);
-        let opens = (q.paragraph, q.span.start - start);
+        let (inner, opens) = (q.inner, (q.paragraph, q.span.start));
         // Mentions are in document order: look only at those inside the quote.
         let ms = &actors[s].mentions;
         let from = ms.partition_point(|m| (m.paragraph, m.at.start) < (q.paragraph, inner.start));
@@ -1145,7 +1144,7 @@ pub fn rebind_quoted_pronouns(
             .cloned()
             .collect();
         for m in moved {
-            let word = &text[start + m.at.start..start + m.at.end].to_lowercase();
+            let word = &para(q.paragraph)[m.at.start..m.at.end].to_lowercase();
             let male = matches!(word.as_str(), "he" | "him" | "his" | "himself");
             let female = matches!(word.as_str(), "she" | "her" | "hers" | "herself");
             if !male && !female {
@@ -1173,8 +1172,8 @@ pub fn rebind_quoted_pronouns(
                 })
                 .max();
             if let Some((_, i)) = other {
-                Arc::make_mut(&mut actors[s].mentions).retain(|x| x.order() != m.order());
-                let to = Arc::make_mut(&mut actors[i].mentions);
+                Arc::make_mut(&mut actors.make_mut(s).mentions).retain(|x| x.order() != m.order());
+                let to = Arc::make_mut(&mut actors.make_mut(i).mentions);
                 to.push(m);
                 to.sort_by_key(ActorMention::order);
             }

@@ -17,22 +17,28 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
+use super::chunked::Chunked;
 use super::lexicon::Lexicon;
 use super::mentions::ActorKind;
 use super::quotes::QuoteMarks;
 use super::tokens::{Kind, Token};
 use super::{Actor, Span};
 
+/// A quote, placed in its paragraph as mentions are (`Analysis::quote_span` and friends
+/// place it in the text): an edit moves no other paragraph's quotes, so the next analysis
+/// shares them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Quote {
-    /// From the opening mark to after the closing mark (or the paragraph's end).
+    /// From the opening mark to after the closing mark (or the paragraph's end), in
+    /// paragraph `paragraph`.
     pub span: Span,
-    /// The words inside the marks.
+    /// The words inside the marks, in paragraph `paragraph`.
     pub inner: Span,
     pub paragraph: usize,
     pub speaker: Option<usize>,
-    /// The mention that names the speaker in the attribution (a pronoun's own span).
-    pub speaker_span: Option<Span>,
+    /// The mention that names the speaker in the attribution (a pronoun's own span): its
+    /// paragraph (another one for a quote continued over paragraphs) and span there.
+    pub speaker_span: Option<(usize, Span)>,
     /// A speaker who is not an actor ("the official", "a spokesman").
     /// Shared (`Arc`) with the memoised quotes of earlier analyses: a keystroke copies no
     /// strings.
@@ -49,18 +55,9 @@ pub struct Quote {
     pub continues: bool,
 }
 
-impl Quote {
-    /// The same quote after its paragraph's start moved from `from` to `to`.
-    fn moved(&mut self, from: usize, to: usize) {
-        self.span = self.span.moved(from, to);
-        self.inner = self.inner.moved(from, to);
-        self.speaker_span = self.speaker_span.map(|s| s.moved(from, to));
-    }
-}
-
+/// One paragraph as attribution reads it; offsets are the paragraph's own.
 #[derive(Clone, Copy)]
 pub struct ParaQuotes<'a> {
-    pub start: usize,
     pub text: &'a str,
     pub tokens: &'a [Token],
     /// Per token: a speech verb used as a verb (`actors::speech_flags`).
@@ -464,7 +461,7 @@ impl P<'_> {
     }
 
     /// Addressee or medium and time, read around the cue verb.
-    fn details(&self, cue: usize, actors: &[Actor]) -> (Option<String>, Option<String>) {
+    fn details(&self, cue: usize, actors: &Chunked<Actor>) -> (Option<String>, Option<String>) {
         let n = self.v.tokens.len();
         let sent = self.sentence(cue);
         let mut addressee = None;
@@ -557,25 +554,16 @@ fn words_in(text: &str) -> usize {
         .count()
 }
 
-/// The document's paragraphs as attribution reads them: where each starts, side by side,
-/// and each one's `ParaQuotes` built only when it is read (a keystroke reads the changed
-/// paragraphs and those around quotes, not all of them).
+/// The document's paragraphs as attribution reads them, each one's `ParaQuotes` built
+/// only when it is read (a keystroke reads the changed paragraphs and those around
+/// quotes, not all of them).
 pub struct Paras<'a> {
-    pub starts: &'a [usize],
+    pub len: usize,
     pub para: &'a dyn Fn(usize) -> ParaQuotes<'a>,
 }
 
-impl<'a> Paras<'a> {
-    fn len(&self) -> usize {
-        self.starts.len()
-    }
-    fn get(&self, p: usize) -> Option<ParaQuotes<'a>> {
-        (p < self.len()).then(|| (self.para)(p))
-    }
-}
-
 /// The per-paragraph results of earlier runs, keyed by everything `in_paragraph` reads,
-/// and the last run's quotes.
+/// and the last run.
 #[derive(Default)]
 pub struct QuoteMemo {
     entries: FxHashMap<u64, (u64, Arc<Vec<Quote>>)>,
@@ -583,14 +571,26 @@ pub struct QuoteMemo {
     last: Option<LastQuotes>,
 }
 
-/// The quotes of the last run before `across_paragraphs`, by paragraph.
+/// The last run: each paragraph's own quotes, what `across_paragraphs` read of them and
+/// decided, and the output. The next run decides again from the compact records and
+/// rewrites only the quotes whose credit or text changed; the output's other chunks are
+/// shared with the analysis before.
 struct LastQuotes {
     /// The `Linked::call` the run attributed.
     call: u64,
-    starts: Vec<usize>,
-    quotes: Vec<Quote>,
-    /// Paragraph p's quotes are `quotes[at[p]..at[p + 1]]`.
+    /// Each paragraph's own quotes in document order: paragraph p's are
+    /// `local[at[p]..at[p + 1]]`.
+    local: Vec<Quote>,
     at: Vec<usize>,
+    /// What `across_paragraphs` reads of each of `local`.
+    briefs: Vec<Brief>,
+    /// Per paragraph: it opens with a quotation mark (a quote before it may run on).
+    opens: Vec<bool>,
+    /// `closing_speaker` of the paragraphs it was asked of.
+    closing: FxHashMap<usize, Option<Credit>>,
+    decisions: Vec<Decision>,
+    /// `local` with `decisions` applied.
+    out: Chunked<Quote>,
 }
 
 /// Who said each quote of the document. A paragraph's quotes are reused when its text
@@ -601,14 +601,14 @@ struct LastQuotes {
 pub fn attribute_with(
     paras: &Paras,
     content: &[u64],
-    actors: &[Actor],
+    actors: &Chunked<Actor>,
     (call, since): (u64, Option<&(u64, Vec<usize>)>),
     memo: &mut QuoteMemo,
-) -> Vec<Quote> {
+) -> Chunked<Quote> {
     memo.generation += 1;
     // What `in_paragraph` reads of an actor, hashed once per actor, when first needed.
     let actor_keys: Vec<std::cell::OnceCell<u64>> = vec![Default::default(); actors.len()];
-    // Paragraph `pi` (read as `v0`)'s quotes, relative to it.
+    // Paragraph `pi` (read as `v0`)'s quotes, as if it were paragraph 0.
     let local = |pi: usize, v0: ParaQuotes, memo: &mut QuoteMemo| -> Arc<Vec<Quote>> {
         use std::hash::{Hash, Hasher};
         let speakers = speakers_in(&v0, actors);
@@ -627,89 +627,119 @@ pub fn attribute_with(
         memo.entries
             .entry(h.finish())
             .and_modify(|e| e.0 = generation)
-            .or_insert_with(|| {
-                let rel = ParaQuotes { start: 0, ..*v };
-                (generation, Arc::new(in_paragraph(&rel, 0, actors)))
-            })
+            .or_insert_with(|| (generation, Arc::new(in_paragraph(v, 0, actors))))
             .1
             .clone()
     };
-    // A paragraph's quotes (relative to it) where it stands in the document.
-    fn placed(local: &[Quote], pi: usize, start: usize) -> impl Iterator<Item = Quote> + '_ {
-        local.iter().map(move |q| {
-            let mut q = Quote {
-                paragraph: pi,
-                ..q.clone()
-            };
-            q.moved(0, start);
-            q
+    // A paragraph's quotes as paragraph `pi`'s.
+    fn placed(local: &[Quote], pi: usize) -> impl Iterator<Item = Quote> + '_ {
+        local.iter().map(move |q| Quote {
+            paragraph: pi,
+            speaker_span: q.speaker_span.map(|(_, s)| (pi, s)),
+            ..q.clone()
         })
     }
+    let closing = |p: usize, cache: &mut FxHashMap<usize, Option<Credit>>| {
+        cache
+            .entry(p)
+            .or_insert_with(|| closing_speaker(p, &(paras.para)(p), actors))
+            .as_ref()
+            .map(|c| c.0.is_some() || c.1.is_some())
+    };
     // Memo entries kept at most: the live paragraphs' and as many again.
-    let bound = 2 * paras.len() + 64;
+    let bound = 2 * paras.len + 64;
     let last = memo.last.take().filter(|l| {
         since.is_some_and(|(c, _)| *c == l.call)
-            && l.starts.len() == paras.len()
+            && l.opens.len() == paras.len
             // Entries of paragraphs not looked at are not marked live; keep the table
             // bounded by running in full from time to time.
             && memo.entries.len() <= bound
     });
     let next = match (last, since) {
         (Some(mut l), Some((_, changed))) => {
-            for q in &mut l.quotes {
-                q.moved(l.starts[q.paragraph], paras.starts[q.paragraph]);
-            }
+            let mut is_changed = vec![false; paras.len];
+            let mut shifted = false;
             for &pi in changed {
+                is_changed[pi] = true;
                 let v = (paras.para)(pi);
                 let fresh: Vec<Quote> = if v.quotes.is_empty() {
                     Vec::new()
                 } else {
-                    placed(&local(pi, v, memo), pi, v.start).collect()
+                    placed(&local(pi, v, memo), pi).collect()
                 };
+                l.opens[pi] = super::quotes::opens_with_quote(v.text);
+                l.closing.remove(&pi);
                 let (from, to) = (l.at[pi], l.at[pi + 1]);
                 let grown = fresh.len() as isize - (to - from) as isize;
-                l.quotes.splice(from..to, fresh);
                 if grown != 0 {
+                    shifted = true;
                     for a in &mut l.at[pi + 1..] {
                         *a = (*a as isize + grown) as usize;
                     }
                 }
+                l.briefs.splice(from..to, fresh.iter().map(Brief::of));
+                l.local.splice(from..to, fresh);
             }
-            l.starts.copy_from_slice(paras.starts);
+            let decisions = decide(&l.briefs, &l.opens, &mut |p| closing(p, &mut l.closing));
+            if shifted {
+                l.out = materialize(&l.local, &decisions, &l.closing);
+            } else {
+                let changed_at = |k: u32| is_changed[l.briefs[k as usize].paragraph as usize];
+                for (i, d) in decisions.iter().enumerate() {
+                    let from_changed = match d.credit {
+                        Credited::Own => false,
+                        Credited::From(k) => changed_at(k),
+                        Credited::Closing(p) => is_changed[p as usize],
+                    } || d.cue_from.is_some_and(changed_at);
+                    if changed_at(i as u32) || from_changed || *d != l.decisions[i] {
+                        *l.out.make_mut(i) = apply(&l.local, i, d, &l.closing);
+                    }
+                }
+            }
+            l.decisions = decisions;
             l.call = call;
             l
         }
         _ => {
-            let mut quotes: Vec<Quote> = Vec::new();
-            let mut at = Vec::with_capacity(paras.len() + 1);
-            for pi in 0..paras.len() {
-                at.push(quotes.len());
+            let mut local_quotes: Vec<Quote> = Vec::new();
+            let mut at = Vec::with_capacity(paras.len + 1);
+            let mut opens = Vec::with_capacity(paras.len);
+            for pi in 0..paras.len {
+                at.push(local_quotes.len());
                 let v = (paras.para)(pi);
+                opens.push(super::quotes::opens_with_quote(v.text));
                 if !v.quotes.is_empty() {
-                    quotes.extend(placed(&local(pi, v, memo), pi, v.start));
+                    local_quotes.extend(placed(&local(pi, v, memo), pi));
                 }
             }
-            at.push(quotes.len());
+            at.push(local_quotes.len());
             let generation = memo.generation;
             if memo.entries.len() > bound {
                 memo.entries.retain(|_, e| e.0 == generation);
             }
+            let briefs: Vec<Brief> = local_quotes.iter().map(Brief::of).collect();
+            let mut cache = FxHashMap::default();
+            let decisions = decide(&briefs, &opens, &mut |p| closing(p, &mut cache));
             LastQuotes {
                 call,
-                starts: paras.starts.to_vec(),
-                quotes,
+                out: materialize(&local_quotes, &decisions, &cache),
+                local: local_quotes,
                 at,
+                briefs,
+                opens,
+                closing: cache,
+                decisions,
             }
         }
     };
-    let out = across_paragraphs(paras, actors, next.quotes.clone());
+    let out = next.out.clone();
     memo.last = Some(next);
     out
 }
 
 /// The paragraph's resolved mentions of actors that can speak: cities and regions do not;
 /// countries and organisations may.
-fn speakers_in(v: &ParaQuotes, actors: &[Actor]) -> Vec<(usize, usize, usize)> {
+fn speakers_in(v: &ParaQuotes, actors: &Chunked<Actor>) -> Vec<(usize, usize, usize)> {
     v.resolved
         .iter()
         .copied()
@@ -729,7 +759,7 @@ fn actor_key(a: &Actor) -> u64 {
 }
 
 /// The quotes of one paragraph, attributed from what the paragraph itself says.
-fn in_paragraph(v: &ParaQuotes, pi: usize, actors: &[Actor]) -> Vec<Quote> {
+fn in_paragraph(v: &ParaQuotes, pi: usize, actors: &Chunked<Actor>) -> Vec<Quote> {
     let lex = Lexicon::get();
     let mut out: Vec<Quote> = Vec::new();
     {
@@ -794,15 +824,15 @@ fn in_paragraph(v: &ParaQuotes, pi: usize, actors: &[Actor]) -> Vec<Quote> {
                 .map(|k| p.details(k, actors))
                 .unwrap_or((None, None));
             let speaker_span = att.speaker_tokens.map(|(f, l)| {
-                Span::new(
-                    v.start + v.tokens[f].start as usize,
-                    v.start + v.tokens[l].end as usize,
+                (
+                    pi,
+                    Span::new(v.tokens[f].start as usize, v.tokens[l].end as usize),
                 )
             });
             local.push((
                 Quote {
-                    span: Span::new(v.start + q.open as usize, v.start + q.end as usize),
-                    inner: Span::new(v.start + q.inner.0 as usize, v.start + q.inner.1 as usize),
+                    span: Span::new(q.open as usize, q.end as usize),
+                    inner: Span::new(q.inner.0 as usize, q.inner.1 as usize),
                     paragraph: pi,
                     speaker: att.speaker,
                     speaker_span,
@@ -824,14 +854,15 @@ fn in_paragraph(v: &ParaQuotes, pi: usize, actors: &[Actor]) -> Vec<Quote> {
     out
 }
 
-/// A speaker carried over from another paragraph: actor, or else a phrase; the mention.
-type Credit = (Option<usize>, Option<Arc<str>>, Option<Span>);
+/// A speaker carried over from another paragraph: actor, or else a phrase; the mention
+/// (its paragraph and span there).
+type Credit = (Option<usize>, Option<Arc<str>>, Option<(usize, Span)>);
 
 /// Who the last sentence of a paragraph without quotes credits with speech: "Place
 /// kicking is a matter of timing, Moritz declared." or "Mitchell said in a statement:".
 /// A quote opening the next paragraph with no credit of its own is theirs, as news
 /// style has it.
-fn closing_speaker(v: &ParaQuotes, actors: &[Actor]) -> Option<Credit> {
+fn closing_speaker(pi: usize, v: &ParaQuotes, actors: &Chunked<Actor>) -> Option<Credit> {
     let last = v.tokens.last()?;
     if v.quotes.iter().any(|q| q.depth == 0) {
         return None;
@@ -870,65 +901,165 @@ fn closing_speaker(v: &ParaQuotes, actors: &[Actor]) -> Option<Credit> {
         l + 1 == verb || l + 2 == verb && adverb(l + 1) || p.text(verb - 1) == ","
     };
     if let Some((f, l, actor)) = p.subject_of(verb).filter(next_to_verb).or(after) {
-        let span = Span::new(
-            v.start + v.tokens[f].start as usize,
-            v.start + v.tokens[l].end as usize,
-        );
-        return Some((Some(actor), None, Some(span)));
+        let span = Span::new(v.tokens[f].start as usize, v.tokens[l].end as usize);
+        return Some((Some(actor), None, Some((pi, span))));
     }
     let nominal = p.nominal_before(verb, from)?;
     Some((None, Some(Arc::from(nominal.as_str())), None))
 }
 
-/// Multi-paragraph quotes and conversation, in document order.
-fn across_paragraphs(paras: &Paras, actors: &[Actor], mut out: Vec<Quote>) -> Vec<Quote> {
-    for q in out.iter_mut().filter(|q| !q.closed) {
-        q.continues = paras
-            .get(q.paragraph + 1)
-            .is_some_and(|n| super::quotes::opens_with_quote(n.text));
-    }
-    for i in (0..out.len()).rev() {
-        if out[i].continues && out[i].speaker.is_none() && out[i].speaker_text.is_none() {
-            if let Some(next) = out
-                .get(i + 1)
-                .filter(|n| n.paragraph == out[i].paragraph + 1)
-                .cloned()
-            {
-                out[i].speaker = next.speaker;
-                out[i].speaker_span = next.speaker_span;
-                out[i].speaker_text = next.speaker_text.clone();
-                out[i].cue = next.cue.clone();
-            }
+/// What `decide` and the quote checks read of a quote: a few words, side by side, so
+/// that a keystroke reads a compact list, not every quote.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Brief {
+    paragraph: u32,
+    /// The quote's span in its paragraph.
+    start: u32,
+    end: u32,
+    words: u32,
+    closed: bool,
+    scare: bool,
+    partial: bool,
+    credited: bool,
+    cue: bool,
+}
+
+impl Brief {
+    fn of(q: &Quote) -> Brief {
+        Brief {
+            paragraph: q.paragraph as u32,
+            start: q.span.start as u32,
+            end: q.span.end as u32,
+            words: q.words as u32,
+            closed: q.closed,
+            scare: q.scare,
+            partial: q.partial,
+            credited: q.speaker.is_some() || q.speaker_text.is_some(),
+            cue: q.cue.is_some(),
         }
     }
-    // A paragraph that opens with an uncredited quote continues the speaker of the
-    // paragraph before: its last quote's, or, if it quotes no one, the one its last
-    // sentence credits with speech (and so do the paragraph's other uncredited quotes).
+}
+
+/// Whose credit (speaker, speaker phrase and mention) a quote ends up with.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Credited {
+    Own,
+    /// Another quote's own (an index into the paragraphs' own quotes).
+    From(u32),
+    /// What the last sentence of this paragraph, which has no quotes, credits.
+    Closing(u32),
+}
+
+/// What `across_paragraphs` decides for one quote.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Decision {
+    credit: Credited,
+    /// The quote whose own cue it takes, if not its own.
+    cue_from: Option<u32>,
+    continues: bool,
+    /// Someone is credited with it in the end.
+    said: bool,
+}
+
+/// A quote as the quote checks read it (`QuoteMemo::states`).
+#[derive(Clone, Copy, Debug)]
+pub struct QuoteState {
+    pub paragraph: usize,
+    /// In the paragraph.
+    pub span: Span,
+    pub words: usize,
+    pub scare: bool,
+    pub partial: bool,
+    /// Someone is credited with it.
+    pub said: bool,
+    pub closed: bool,
+    pub continues: bool,
+}
+
+impl QuoteMemo {
+    /// The last run's quotes, in the same order, as the quote checks read them.
+    pub fn states(&self) -> impl Iterator<Item = QuoteState> + '_ {
+        let last = self.last.iter();
+        last.flat_map(|l| l.briefs.iter().zip(&l.decisions))
+            .map(|(b, d)| QuoteState {
+                paragraph: b.paragraph as usize,
+                span: Span::new(b.start as usize, b.end as usize),
+                words: b.words as usize,
+                scare: b.scare,
+                partial: b.partial,
+                said: d.said,
+                closed: b.closed,
+                continues: d.continues,
+            })
+    }
+
+    /// Where paragraph p's quotes are in the last run's list: `at[p]..at[p + 1]`.
+    pub fn at(&self) -> &[usize] {
+        self.last.as_ref().map_or(&[], |l| &l.at)
+    }
+}
+
+/// Multi-paragraph quotes and conversation, in document order, decided from the
+/// paragraphs' own quotes (`briefs`) alone: a quote continued over paragraphs takes the
+/// speaker of its last part; a paragraph that opens with an uncredited quote continues the
+/// speaker of the paragraph before: its last quote's, or, if it quotes no one, the one
+/// its last sentence credits with speech (`closing(p)`: whether it credits someone, if it
+/// credits at all; and so do the paragraph's other uncredited quotes).
+fn decide(
+    briefs: &[Brief],
+    opens: &[bool],
+    closing: &mut dyn FnMut(usize) -> Option<bool>,
+) -> Vec<Decision> {
+    let n = briefs.len();
+    let mut out: Vec<Decision> = briefs
+        .iter()
+        .map(|b| Decision {
+            credit: Credited::Own,
+            cue_from: None,
+            continues: !b.closed
+                && opens
+                    .get(b.paragraph as usize + 1)
+                    .copied()
+                    .unwrap_or(false),
+            said: b.credited,
+        })
+        .collect();
+    let mut cue: Vec<bool> = briefs.iter().map(|b| b.cue).collect();
+    let whose = |d: &Decision, k: usize| match d.credit {
+        Credited::Own => Credited::From(k as u32),
+        c => c,
+    };
+    for i in (0..n.saturating_sub(1)).rev() {
+        if out[i].continues && !out[i].said && briefs[i + 1].paragraph == briefs[i].paragraph + 1 {
+            out[i].credit = whose(&out[i + 1], i + 1);
+            out[i].cue_from = Some(out[i + 1].cue_from.unwrap_or(i as u32 + 1));
+            out[i].said = out[i + 1].said;
+            cue[i] = cue[i + 1];
+        }
+    }
     let mut i = 0;
-    while i < out.len() {
-        let para = out[i].paragraph;
-        let opens_para = out[i].span.start == paras.starts[para];
-        let uncredited = out[i].speaker.is_none() && out[i].speaker_text.is_none();
-        let prev = i.checked_sub(1).map(|k| &out[k]);
-        let prev_para = prev.filter(|q| q.paragraph + 1 == para);
-        let credited_before = match prev_para {
-            _ if !opens_para || !uncredited || out[i].scare || para == 0 => None,
-            Some(q) if q.speaker.is_some() || q.speaker_text.is_some() => {
-                Some((q.speaker, q.speaker_text.clone(), q.speaker_span))
-            }
+    while i < n {
+        let b = briefs[i];
+        let prev = i
+            .checked_sub(1)
+            .filter(|&k| briefs[k].paragraph + 1 == b.paragraph);
+        let first = b.start == 0;
+        let before = match prev {
+            _ if !first || out[i].said || b.scare || b.paragraph == 0 => None,
+            Some(k) if out[k].said => Some((whose(&out[k], k), true)),
             Some(_) => None,
             // Not when it has a cue of its own ("the trustees' statement said") whose
             // speaker was not found.
-            None if out[i].cue.is_some() => None,
-            None => closing_speaker(&(paras.para)(para - 1), actors),
+            None if cue[i] => None,
+            None => closing(b.paragraph as usize - 1)
+                .map(|said| (Credited::Closing(b.paragraph - 1), said)),
         };
-        if let Some((speaker, text, span)) = credited_before {
+        if let Some((credit, said)) = before {
             let mut j = i;
-            while j < out.len() && out[j].paragraph == para {
-                if out[j].speaker.is_none() && out[j].speaker_text.is_none() && !out[j].scare {
-                    out[j].speaker = speaker;
-                    out[j].speaker_text = text.clone();
-                    out[j].speaker_span = span;
+            while j < n && briefs[j].paragraph == b.paragraph {
+                if !out[j].said && !briefs[j].scare {
+                    out[j].credit = credit;
+                    out[j].said = said;
                 }
                 j += 1;
             }
@@ -938,4 +1069,48 @@ fn across_paragraphs(paras: &Paras, actors: &[Actor], mut out: Vec<Quote>) -> Ve
         i += 1;
     }
     out
+}
+
+/// Quote `i` of the paragraphs' own quotes as `d` decides (`closing`: the credits
+/// `decide` was given).
+fn apply(
+    local: &[Quote],
+    i: usize,
+    d: &Decision,
+    closing: &FxHashMap<usize, Option<Credit>>,
+) -> Quote {
+    let mut q = local[i].clone();
+    q.continues = d.continues;
+    match d.credit {
+        Credited::Own => {}
+        Credited::From(k) => {
+            let from = &local[k as usize];
+            q.speaker = from.speaker;
+            q.speaker_text = from.speaker_text.clone();
+            q.speaker_span = from.speaker_span;
+        }
+        Credited::Closing(p) => {
+            if let Some(Some((speaker, text, span))) = closing.get(&(p as usize)) {
+                q.speaker = *speaker;
+                q.speaker_text = text.clone();
+                q.speaker_span = *span;
+            }
+        }
+    }
+    if let Some(k) = d.cue_from {
+        q.cue = local[k as usize].cue.clone();
+    }
+    q
+}
+
+fn materialize(
+    local: &[Quote],
+    decisions: &[Decision],
+    closing: &FxHashMap<usize, Option<Credit>>,
+) -> Chunked<Quote> {
+    decisions
+        .iter()
+        .enumerate()
+        .map(|(i, d)| apply(local, i, d, closing))
+        .collect()
 }

@@ -11,8 +11,10 @@ pub struct HoverInfo {
     pub span: Span,
 }
 
-pub fn opening(text: &str, q: &Quote, words: usize) -> String {
-    let inner = &text[q.inner.start..q.inner.end];
+/// The first `words` words of quote `q` of `analysis` (of `text`).
+pub fn opening(analysis: &Analysis, text: &str, q: &Quote, words: usize) -> String {
+    let inner = analysis.quote_inner(q);
+    let inner = &text[inner.start..inner.end];
     let mut out: Vec<&str> = inner.split_whitespace().take(words).collect();
     let more = inner.split_whitespace().count() > words;
     if let Some(last) = out.last_mut() {
@@ -79,7 +81,7 @@ pub fn hover(
             let shown: Vec<String> = quotes
                 .iter()
                 .take(3)
-                .map(|q| opening(text, q, OPENING_WORDS))
+                .map(|q| opening(analysis, text, q, OPENING_WORDS))
                 .collect();
             md.push_str(&format!(
                 "\n\nQuoted {} time{}: {}{}",
@@ -126,14 +128,15 @@ pub fn hover(
         md.push_str(&line);
         md.push('\n');
     }
-    let inner = &text[q.inner.start..q.inner.end];
+    let inner = analysis.quote_inner(q);
+    let inner = &text[inner.start..inner.end];
     md.push_str(&format!(
         "\n> {}",
         inner.split_whitespace().collect::<Vec<_>>().join(" ")
     ));
     Some(HoverInfo {
         markdown: md,
-        span: q.span,
+        span: analysis.quote_span(q),
     })
 }
 

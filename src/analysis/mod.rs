@@ -6,6 +6,7 @@
 
 pub mod actors;
 pub mod attribution;
+pub mod chunked;
 pub mod config;
 pub mod duplicates;
 pub mod fingerprint;
@@ -26,6 +27,7 @@ use rustc_hash::FxHashMap;
 
 pub use actors::{Actor, ActorMention};
 pub use attribution::Quote;
+pub use chunked::Chunked;
 pub use config::Config;
 pub use line_index::{LineCol, LineIndex};
 pub use mentions::{ActorKind, Via};
@@ -136,8 +138,9 @@ pub struct Finding {
 pub struct Analysis {
     pub paragraphs: Vec<Paragraph>,
     pub findings: Vec<Finding>,
-    pub actors: Vec<Actor>,
-    pub quotes: Vec<Quote>,
+    pub actors: Chunked<Actor>,
+    /// Placed in their paragraphs: `quote_span`, `quote_inner`, `quote_speaker_span`.
+    pub quotes: Chunked<Quote>,
     /// Lines of the analysed text, built once per analysis for everyone who converts
     /// offsets (duplicate messages, the server's positions, the CLI's output).
     pub lines: Arc<LineIndex>,
@@ -146,8 +149,7 @@ pub struct Analysis {
 impl Analysis {
     /// Where a mention stands in the analysed text.
     pub fn span_of(&self, m: &ActorMention) -> Span {
-        let start = self.paragraphs.get(m.paragraph).map_or(0, |p| p.span.start);
-        Span::new(start + m.at.start, start + m.at.end)
+        placed(&self.paragraphs, m.paragraph, m.at)
     }
 
     /// The actor mention covering `offset`: (actor index, mention index).
@@ -167,10 +169,33 @@ impl Analysis {
         })
     }
 
+    /// Where a quote stands in the analysed text, marks included.
+    pub fn quote_span(&self, q: &Quote) -> Span {
+        placed(&self.paragraphs, q.paragraph, q.span)
+    }
+
+    /// Where a quote's words stand in the analysed text.
+    pub fn quote_inner(&self, q: &Quote) -> Span {
+        placed(&self.paragraphs, q.paragraph, q.inner)
+    }
+
+    /// Where the mention naming a quote's speaker stands in the analysed text.
+    pub fn quote_speaker_span(&self, q: &Quote) -> Option<Span> {
+        q.speaker_span.map(|(p, s)| placed(&self.paragraphs, p, s))
+    }
+
     pub fn quote_at(&self, offset: usize) -> Option<&Quote> {
+        // Quotes lie in their paragraphs, in document order.
+        let p = self
+            .paragraphs
+            .partition_point(|p| p.span.start <= offset)
+            .checked_sub(1)?;
+        let at = offset - self.paragraphs[p].span.start;
         self.quotes
             .iter()
-            .find(|q| q.span.start <= offset && offset < q.span.end)
+            .skip_while(|q| q.paragraph < p)
+            .take_while(|q| q.paragraph == p)
+            .find(|q| q.span.start <= at && at < q.span.end)
     }
 
     /// Index of the paragraph containing `offset`, if any.
@@ -178,6 +203,12 @@ impl Analysis {
         let i = self.paragraphs.partition_point(|p| p.block.end <= offset);
         (i < self.paragraphs.len() && self.paragraphs[i].block.start <= offset).then_some(i)
     }
+}
+
+/// `span`, given in paragraph `p`, where it stands in the text.
+pub fn placed(paragraphs: &[Paragraph], p: usize, span: Span) -> Span {
+    let start = paragraphs.get(p).map_or(0, |p| p.span.start);
+    Span::new(start + span.start, start + span.end)
 }
 
 /// Per-paragraph facts that depend only on the paragraph's own text, so they can be cached
@@ -448,13 +479,11 @@ impl Analyzer {
             view: &view,
         };
         let mut linked = actors::link_with(&paras, config.roster.as_ref(), &mut self.link_memo);
-        let starts: Vec<usize> = paragraphs.iter().map(|p| p.span.start).collect();
         let resolved = linked.resolved.clone();
         let para = |p: usize| {
             let (para, f) = (&paragraphs[p], &facts[p]);
             let text = &text[para.span.start..para.span.end];
             attribution::ParaQuotes {
-                start: para.span.start,
                 text,
                 tokens: &f.tokens,
                 speech: &f.speech,
@@ -470,7 +499,7 @@ impl Analyzer {
         };
         let quotes = attribution::attribute_with(
             &attribution::Paras {
-                starts: &starts,
+                len: paragraphs.len(),
                 para: &para,
             },
             &keys,
@@ -481,15 +510,22 @@ impl Analyzer {
         actors::rebind_quoted_pronouns(
             &mut linked.actors,
             &quotes,
-            text,
-            &starts,
+            &|p| &text[paragraphs[p].span.start..paragraphs[p].span.end],
             &linked.quoted_pronouns,
+            self.quote_memo.at(),
         );
         if config.quotes.unattributed {
-            findings.extend(unattributed_quotes::find(&quotes));
+            findings.extend(unattributed_quotes::find(
+                self.quote_memo.states(),
+                &paragraphs,
+            ));
         }
         if config.quotes.unbalanced {
-            findings.extend(unbalanced_quotes::find(text, &quotes));
+            findings.extend(unbalanced_quotes::find(
+                text,
+                self.quote_memo.states(),
+                &paragraphs,
+            ));
         }
         findings.sort_by_key(|f| (f.span.start, f.code));
         self.last = Some(LastText {

@@ -3,24 +3,17 @@
 //! Scare quotes and short labels need no speaker, and a partial quote inside reported
 //! speech is credited by its clause; only quotes that read as someone's words are checked.
 
-use super::attribution::Quote;
-use super::{Code, Finding, Severity};
+use super::attribution::QuoteState;
+use super::{placed, Code, Finding, Paragraph, Severity};
 
-pub fn find(quotes: &[Quote]) -> Vec<Finding> {
+pub fn find(quotes: impl Iterator<Item = QuoteState>, paragraphs: &[Paragraph]) -> Vec<Finding> {
     quotes
-        .iter()
-        .filter(|q| {
-            !q.scare
-                && !q.partial
-                && q.speaker.is_none()
-                && q.speaker_text.is_none()
-                && q.words >= 4
-        })
+        .filter(|q| !q.scare && !q.partial && !q.said && q.words >= 4)
         .map(|q| Finding {
             code: Code::UnattributedQuote,
             severity: Severity::Warning,
             message: format!("No one is credited with this quote ({} words)", q.words),
-            span: q.span,
+            span: placed(paragraphs, q.paragraph, q.span),
             related: Vec::new(),
             fix: None,
         })

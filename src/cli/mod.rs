@@ -240,11 +240,12 @@ pub fn write_file_json(
     serde_json::to_writer(&mut *out, path)?;
     out.write_all(b",\"quotes\":")?;
     write_array(out, a.quotes.iter().filter(|q| !q.scare), |q| {
+        let inner = a.quote_inner(q);
         json!({
-            "span": span_json(q.span),
-            "text": &text[q.inner.start..q.inner.end],
+            "span": span_json(a.quote_span(q)),
+            "text": &text[inner.start..inner.end],
             "speaker": q.speaker.map(|i| a.actors[i].id.clone()),
-            "speaker_span": q.speaker_span.map(span_json),
+            "speaker_span": a.quote_speaker_span(q).map(span_json),
             "speaker_text": q.speaker_text.as_deref(),
             "cue": q.cue.as_deref(),
             "addressee": q.addressee.as_deref(),
@@ -254,11 +255,10 @@ pub fn write_file_json(
         })
     })?;
     out.write_all(b",\"scare_quotes\":")?;
-    write_array(
-        out,
-        a.quotes.iter().filter(|q| q.scare),
-        |q| json!({"span": span_json(q.span), "text": &text[q.inner.start..q.inner.end]}),
-    )?;
+    write_array(out, a.quotes.iter().filter(|q| q.scare), |q| {
+        let inner = a.quote_inner(q);
+        json!({"span": span_json(a.quote_span(q)), "text": &text[inner.start..inner.end]})
+    })?;
     out.write_all(b"}")
 }
 

@@ -163,7 +163,7 @@ fn speaker_locations(s: &Snapshot, ctx: &Ctx, speaker: usize) -> Vec<Location> {
         .quotes
         .iter()
         .filter(|q| q.speaker == Some(speaker) && !q.scare)
-        .map(|q| Location::new(ctx.uri.clone(), ctx.range(q.span)))
+        .map(|q| Location::new(ctx.uri.clone(), ctx.range(s.analysis.quote_span(q))))
         .collect()
 }
 
@@ -173,7 +173,7 @@ pub fn code_lenses(s: &Snapshot, ctx: &Ctx) -> Vec<CodeLens> {
         .iter()
         .filter(|q| !q.scare)
         .map(|q| {
-            let range = ctx.range(q.span);
+            let range = ctx.range(s.analysis.quote_span(q));
             let title = lens_title(&s.analysis, q);
             let command = match q.speaker {
                 Some(sp) => Command {
