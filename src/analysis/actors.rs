@@ -826,13 +826,18 @@ impl Assembled {
     }
 }
 
-/// Whether a pronoun inside one of the paragraph's quotes was resolved.
+/// Whether a gendered third-person pronoun ("he", "her"...) inside one of the paragraph's
+/// quotes was resolved: the only ones `rebind_quoted_pronouns` moves.
 fn quoted_pronoun(v: &ParaView, hits: &[Hit]) -> bool {
     hits.iter().any(|h| {
         h.via == Via::Pronoun
             && v.quotes
                 .iter()
                 .any(|q| q.inner.0 <= h.span.0 && h.span.1 <= q.inner.1)
+            && v.text
+                .get(h.span.0 as usize..h.span.1 as usize)
+                .and_then(gendered)
+                .is_some()
     })
 }
 
@@ -1144,12 +1149,9 @@ pub fn rebind_quoted_pronouns<'t>(
             .cloned()
             .collect();
         for m in moved {
-            let word = &para(q.paragraph)[m.at.start..m.at.end].to_lowercase();
-            let male = matches!(word.as_str(), "he" | "him" | "his" | "himself");
-            let female = matches!(word.as_str(), "she" | "her" | "hers" | "herself");
-            if !male && !female {
+            let Some(male) = gendered(&para(q.paragraph)[m.at.start..m.at.end]) else {
                 continue;
-            }
+            };
             let other = actors
                 .iter()
                 .enumerate()
@@ -1178,6 +1180,19 @@ pub fn rebind_quoted_pronouns<'t>(
                 to.sort_by_key(ActorMention::order);
             }
         }
+    }
+}
+
+/// Some(true) for "he", "him", "his", "himself", Some(false) for "she", "her", "hers",
+/// "herself", in any case.
+fn gendered(word: &str) -> Option<bool> {
+    let any = |words: [&str; 4]| words.iter().any(|w| word.eq_ignore_ascii_case(w));
+    if any(["he", "him", "his", "himself"]) {
+        Some(true)
+    } else if any(["she", "her", "hers", "herself"]) {
+        Some(false)
+    } else {
+        None
     }
 }
 
