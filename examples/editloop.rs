@@ -1,7 +1,6 @@
 //! Types into a draft one character at a time and re-analyses after each keystroke, for
 //! profiling the incremental path: `perf record target/release/examples/editloop FILE N [TYPED]`.
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use copydesk::analysis::{Analyzer, Config, Format};
@@ -44,27 +43,25 @@ fn main() {
     }
 }
 
-fn probe(text: String, edits: usize) {
+fn probe(mut text: String, edits: usize) {
     let config = Config::default();
     let mut analyzer = Analyzer::new();
     // The probe counts characters, not bytes.
     let half = text.chars().count() / 2;
     let mid = text.char_indices().nth(half).map_or(text.len(), |(i, _)| i);
-    let typed = Arc::new(format!("{}x{}", &text[..mid], &text[mid..]));
-    let text = Arc::new(text);
-    // As the server runs it: the text shared, and what the edit left alone known.
+    // As the server runs it: its own copy of the text changed in place, and what the edit
+    // left alone known.
     let unchanged = (mid, text.len() - mid);
-    analyzer.analyze_shared(&text, Format::Plain, &config);
+    analyzer.analyze_in_place(&text, None, Format::Plain, &config);
     let mut times = Vec::with_capacity(edits);
     for k in 0..edits {
-        let (before, now) = if k % 2 == 0 {
-            (&text, &typed)
-        } else {
-            (&typed, &text)
-        };
         let t0 = Instant::now();
-        let analysis =
-            analyzer.analyze_edited(now, Some((before, unchanged)), Format::Plain, &config);
+        if k % 2 == 0 {
+            text.insert(mid, 'x');
+        } else {
+            text.remove(mid);
+        }
+        let analysis = analyzer.analyze_in_place(&text, Some(unchanged), Format::Plain, &config);
         times.push(t0.elapsed());
         // The server frees the last analysis off the reply path.
         drop(std::hint::black_box(analysis));

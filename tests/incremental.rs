@@ -71,23 +71,26 @@ fn boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-fn apply(text: &mut String, op: &Op) {
-    match op {
+/// Applies `op` to `text` and says what it left alone, as the server knows it: the bytes
+/// before the replaced range and after it.
+fn apply(text: &mut String, op: &Op) -> (usize, usize) {
+    let (from, to, s) = match op {
         Op::Insert(a, s) => {
             let at = boundary(text, (*a * text.len() as f64) as usize);
-            text.insert_str(at, s);
+            (at, at, s.as_str())
         }
         Op::Delete(a, n) => {
             let from = boundary(text, (*a * text.len() as f64) as usize);
-            let to = boundary(text, from + n);
-            text.replace_range(from..to, "");
+            (from, boundary(text, from + n), "")
         }
         Op::Replace(a, n, s) => {
             let from = boundary(text, (*a * text.len() as f64) as usize);
-            let to = boundary(text, from + n);
-            text.replace_range(from..to, s);
+            (from, boundary(text, from + n), s.as_str())
         }
-    }
+    };
+    let after = text.len() - to;
+    text.replace_range(from..to, s);
+    (from, after)
 }
 
 /// Everything an `Analysis` says, in a comparable form.
@@ -122,14 +125,27 @@ fn check_draft(
     let mut text = draft.to_string();
     let mut analyzer = Analyzer::new();
     analyzer.analyze(&text, format, config);
+    // The server's way: no copy of the text kept, told only where the edit was (which
+    // may be less than what the texts have in common).
+    let mut in_place = Analyzer::new();
+    in_place.analyze_in_place(&text, None, format, config);
     for (k, op) in ops.iter().enumerate() {
-        apply(&mut text, op);
+        let unchanged = apply(&mut text, op);
         let incremental = analyzer.analyze(&text, format, config);
         let fresh = analyze(&text, format, config);
         prop_assert_eq!(
             summary(&incremental),
             summary(&fresh),
             "after edit {} ({:?}) the text was:\n{}",
+            k,
+            op,
+            text
+        );
+        let told = in_place.analyze_in_place(&text, Some(unchanged), format, config);
+        prop_assert_eq!(
+            summary(&told),
+            summary(&fresh),
+            "in place, after edit {} ({:?}) the text was:\n{}",
             k,
             op,
             text

@@ -308,7 +308,10 @@ pub struct Analyzer {
 }
 
 struct LastText {
-    text: Arc<String>,
+    /// Kept for comparing the next text with, unless the caller keeps it (and changes it
+    /// in place: `analyze_in_place`).
+    text: Option<Arc<String>>,
+    len: usize,
     format: Format,
     lines: Arc<LineIndex>,
     paragraphs: Vec<Paragraph>,
@@ -328,45 +331,64 @@ impl Analyzer {
         self.analyze_shared(&Arc::new(text.to_string()), format, config)
     }
 
-    /// `analyze`, keeping `text` itself (not a copy) for the next analysis: the server
-    /// shares it with the snapshot it publishes.
+    /// `analyze`, keeping `text` itself (not a copy) for comparing the next text with.
     pub fn analyze_shared(
         &mut self,
         shared: &Arc<String>,
         format: Format,
         config: &Config,
     ) -> Analysis {
-        self.analyze_edited(shared, None, format, config)
+        let changed = |l: &LastText| match &l.text {
+            Some(old) if Arc::ptr_eq(old, shared) => Some((shared.len(), 0)),
+            Some(old) => Some(line_index::changed(old, shared)),
+            None => None,
+        };
+        self.run(shared, &changed, Some(shared.clone()), format, config)
     }
 
-    /// `analyze_shared`, told that `shared` is `base` with an edit that left its first
-    /// `unchanged.0` and last `unchanged.1` bytes alone (as the server knows from the
-    /// edits it applied): when `base` is the text of the last analysis, the two texts are
-    /// compared around the edit only, not from end to end.
-    pub fn analyze_edited(
+    /// The server's way: `text` is the text of the last analysis changed in place by the
+    /// caller, who knows that its first `unchanged.0` and last `unchanged.1` bytes are as
+    /// they were (`None`: not known, analyse it afresh; paragraphs' facts are still
+    /// reused). The analyser keeps no copy of the text: the caller has it.
+    pub fn analyze_in_place(
         &mut self,
-        shared: &Arc<String>,
-        edit: Option<(&Arc<String>, (usize, usize))>,
+        text: &str,
+        unchanged: Option<(usize, usize)>,
         format: Format,
         config: &Config,
     ) -> Analysis {
-        let text: &str = shared;
+        let changed = |l: &LastText| {
+            let (p, s) = unchanged?;
+            // What the caller says must hold of both texts; if it cannot, start afresh.
+            let fits = p + s <= l.len.min(text.len())
+                && text.is_char_boundary(p)
+                && text.is_char_boundary(text.len() - s);
+            debug_assert!(fits, "unchanged {p}+{s} in {} then {}", l.len, text.len());
+            fits.then_some((p, s))
+        };
+        self.run(text, &changed, None, format, config)
+    }
+
+    /// One analysis of `text`; `changed` tells, from the last one, how much of the text
+    /// at its start and end is as it was then.
+    fn run(
+        &mut self,
+        text: &str,
+        changed: &dyn Fn(&LastText) -> Option<(usize, usize)>,
+        keep: Option<Arc<String>>,
+        format: Format,
+        config: &Config,
+    ) -> Analysis {
         let mut last = self.last.take();
-        let changed = last.as_ref().map(|l| match edit {
-            _ if Arc::ptr_eq(&l.text, shared) => (text.len(), 0),
-            Some((base, known)) if Arc::ptr_eq(&l.text, base) => {
-                line_index::changed_from(&l.text, text, known)
-            }
-            _ => line_index::changed(&l.text, text),
-        });
+        let changed = last.as_ref().and_then(changed);
         let lines = match (&last, changed) {
-            (Some(l), Some((p, s))) => Arc::new(l.lines.patch_changed(&l.text, text, p, s)),
+            (Some(l), Some((p, s))) => Arc::new(l.lines.patch_changed(l.len, text, p, s)),
             _ => Arc::new(LineIndex::new(text)),
         };
         // Around the change only, when the last split was of the same format.
         let paragraphs = match (&last, changed) {
             (Some(l), Some(ch)) if l.format == format => {
-                paragraphs::split_again(&l.paragraphs, l.text.len(), text, ch, format)
+                paragraphs::split_again(&l.paragraphs, l.len, text, ch, format)
             }
             _ => None,
         }
@@ -391,8 +413,7 @@ impl Analyzer {
                     .zip(new.iter().rev())
                     .take(most - head)
                     .take_while(|(o, n)| {
-                        o.span.start >= l.text.len() - s
-                            && o.span.moved(l.text.len(), text.len()) == n.span
+                        o.span.start >= l.len - s && o.span.moved(l.len, text.len()) == n.span
                     })
                     .count();
                 (head, tail)
@@ -529,7 +550,8 @@ impl Analyzer {
         }
         findings.sort_by_key(|f| (f.span.start, f.code));
         self.last = Some(LastText {
-            text: shared.clone(),
+            text: keep,
+            len: text.len(),
             format,
             lines: lines.clone(),
             paragraphs: paragraphs.clone(),

@@ -10,8 +10,8 @@ pub struct Document {
     pub rope: Rope,
     pub version: i32,
     pub format: Format,
-    /// The edits since the analysis worker last took the text: with them it builds the
-    /// new text from the one it analysed (one copy) instead of reading the whole rope.
+    /// The edits since the analysis worker last took the text: it applies them to its own
+    /// copy of the text it analysed instead of reading the whole rope.
     pub journal: Journal,
 }
 
@@ -49,16 +49,16 @@ impl Journal {
         *self = Journal::Replaced;
     }
 
-    /// `base` with the edits applied, and how many bytes at its start and end they left
-    /// alone (at least: the common prefix and suffix may be longer). None: read the rope.
-    pub fn replay(&self, base: &str) -> Option<(String, (usize, usize))> {
+    /// Applies the edits to `text` in place (each moves only the bytes after it) and
+    /// tells how many bytes at its start and end they left alone (at least: the common
+    /// prefix and suffix may be longer). None: an edit did not fit, `text` is spoilt and
+    /// the rope must be read.
+    pub fn replay(&self, text: &mut String) -> Option<(usize, usize)> {
         let Journal::Edits(edits) = self else {
             return None;
         };
-        let grown: usize = edits.iter().map(|e| e.text.len()).sum();
-        let mut text = String::with_capacity(base.len() + grown);
-        text.push_str(base);
-        let (mut prefix, mut suffix) = (base.len(), base.len());
+        let base_len = text.len();
+        let (mut prefix, mut suffix) = (base_len, base_len);
         for e in edits {
             if e.start > e.end
                 || e.end > text.len()
@@ -71,11 +71,8 @@ impl Journal {
             suffix = suffix.min(text.len() - e.end);
             text.replace_range(e.start..e.end, &e.text);
         }
-        let room = base.len().min(text.len());
-        Some((
-            text,
-            (prefix.min(room), suffix.min(room - prefix.min(room))),
-        ))
+        let room = base_len.min(text.len());
+        Some((prefix.min(room), suffix.min(room - prefix.min(room))))
     }
 }
 
@@ -220,7 +217,8 @@ mod tests {
         d.apply(&change(0, 1, 0, 3, ""), Encoding::Utf16);
         d.apply(&change(2, 6, 3, 2, "é\n"), Encoding::Utf16);
         d.apply(&change(9, 0, 9, 0, "!"), Encoding::Utf16);
-        let (text, (p, s)) = d.journal.replay(base).expect("edits");
+        let mut text = base.to_string();
+        let (p, s) = d.journal.replay(&mut text).expect("edits");
         assert_eq!(text, d.text());
         assert_eq!((p, s), (1, 0));
         assert_eq!(base[..p], text[..p]);
@@ -229,7 +227,8 @@ mod tests {
         let mut d = Document::new(base, 1, Format::Plain);
         d.journal = Journal::Edits(Vec::new());
         d.apply(&change(2, 0, 2, 5, "3rd"), Encoding::Utf16);
-        let (text, (p, s)) = d.journal.replay(base).expect("edits");
+        let mut text = base.to_string();
+        let (p, s) = d.journal.replay(&mut text).expect("edits");
         assert_eq!(text, d.text());
         assert_eq!(&base[..p], "a😀b\r\nsecond line\n");
         assert_eq!(&base[base.len() - s..], " é line\nfourth");
@@ -243,10 +242,10 @@ mod tests {
         for _ in 0..JOURNAL_EDITS {
             d.apply(&change(0, 0, 0, 0, "x"), Encoding::Utf16);
         }
-        assert!(d.journal.replay("abc").is_some());
+        assert!(d.journal.replay(&mut "abc".to_string()).is_some());
         d.apply(&change(0, 0, 0, 0, "x"), Encoding::Utf16);
         assert_eq!(d.journal, Journal::Replaced);
-        assert!(d.journal.replay("abc").is_none());
+        assert!(d.journal.replay(&mut "abc".to_string()).is_none());
         d.journal = Journal::Edits(Vec::new());
         d.apply(
             &TextDocumentContentChangeEvent {
@@ -263,6 +262,6 @@ mod tests {
             end: 9,
             text: String::new(),
         }]);
-        assert!(j.replay("abc").is_none());
+        assert!(j.replay(&mut "abc".to_string()).is_none());
     }
 }

@@ -17,7 +17,7 @@ pub const QUOTES_BY_SPEAKER: &str = "copydesk.quotesBySpeaker";
 
 pub fn hover(s: &Snapshot, ctx: &Ctx, pos: Position) -> Option<Hover> {
     let offset = ctx.offset(pos);
-    let h = hover::hover(&s.analysis, &s.text, &s.lines, offset)?;
+    let h = hover::hover(&s.analysis, s.text(), &s.lines, offset)?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
@@ -128,7 +128,7 @@ pub fn rename_target(s: &Snapshot, ctx: &Ctx, pos: Position) -> Option<(usize, S
 /// part of the new one ("Pete Hegseth" → "Peter Smith" turns "Hegseth" into "Smith").
 pub fn rename(s: &Snapshot, ctx: &Ctx, pos: Position, new_name: &str) -> Option<WorkspaceEdit> {
     let (ai, span) = rename_target(s, ctx, pos)?;
-    let old = &s.text[span.start..span.end];
+    let old = &s.text()[span.start..span.end];
     let old_words: Vec<&str> = old.split_whitespace().collect();
     let new_words: Vec<&str> = new_name.split_whitespace().collect();
     let mut edits = Vec::new();
@@ -137,7 +137,7 @@ pub fn rename(s: &Snapshot, ctx: &Ctx, pos: Position, new_name: &str) -> Option<
             continue;
         }
         let span = s.analysis.span_of(m);
-        let t = &s.text[span.start..span.end];
+        let t = &s.text()[span.start..span.end];
         let words: Vec<&str> = t.split_whitespace().collect();
         let replacement = if t == old {
             Some(new_name.to_string())

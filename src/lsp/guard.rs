@@ -17,7 +17,6 @@
 
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Arc;
 use std::sync::OnceLock;
 use std::task::{Context, Poll};
 
@@ -66,14 +65,14 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> String {
 /// be half-updated) and the panic message is returned.
 pub fn analyze(
     analyzer: &mut Analyzer,
-    text: &Arc<String>,
-    edit: Option<(&Arc<String>, (usize, usize))>,
+    text: &str,
+    unchanged: Option<(usize, usize)>,
     format: Format,
     config: &Config,
 ) -> Result<Analysis, String> {
     let run = catch_unwind(AssertUnwindSafe(|| {
         test_panic_hook("analysis", text);
-        analyzer.analyze_edited(text, edit, format, config)
+        analyzer.analyze_in_place(text, unchanged, format, config)
     }));
     run.map_err(|payload| {
         *analyzer = Analyzer::new();

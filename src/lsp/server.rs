@@ -13,9 +13,10 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
+use ropey::Rope;
 use tokio::sync::watch;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
@@ -32,10 +33,20 @@ use crate::analysis::{Analysis, Analyzer, Code, Config, Format, LineIndex};
 pub struct Snapshot {
     pub version: i32,
     pub revision: u64,
-    /// `Arc<String>`, not `Arc<str>`: the rope's text moves in without a second copy.
-    pub text: Arc<String>,
+    /// The analysed text: the rope of that version (shared with the document, O(1) to
+    /// keep), read out into `text` when a request first needs it. The worker keeps its
+    /// own copy, changed in place by each edit, so a keystroke copies no text.
+    rope: Rope,
+    text: OnceLock<String>,
     pub lines: Arc<LineIndex>,
     pub analysis: Analysis,
+}
+
+impl Snapshot {
+    pub fn text(&self) -> &str {
+        self.text
+            .get_or_init(|| super::document::text_of(&self.rope))
+    }
 }
 
 struct Entry {
@@ -93,8 +104,8 @@ impl Backend {
         tokio::spawn(async move {
             let mut analyzer = Analyzer::new();
             let mut limits = super::limits::Limits::default();
-            // The text the worker last built: the journal's edits apply to it.
-            let mut previous_text: Option<Arc<String>> = None;
+            // The text the worker last analysed: the journal's edits apply to it in place.
+            let mut previous_text: Option<String> = None;
             loop {
                 if wake.changed().await.is_err() {
                     return; // document closed
@@ -122,40 +133,41 @@ impl Backend {
                 // Taken here: if the analysis task is lost, the next text comes from the rope.
                 let base = previous_text.take();
                 let result = tokio::task::spawn_blocking(move || {
-                    // The last text with the edits since (one copy, or none when only the
-                    // settings changed), else the whole rope read out.
-                    let (text, edit) = match (base, &journal) {
-                        (Some(base), Journal::Edits(edits)) if edits.is_empty() => {
-                            (base.clone(), Some((base, (0, 0))))
-                        }
-                        (Some(base), _) => match journal.replay(&base) {
-                            Some((text, known)) => (Arc::new(text), Some((base, known))),
-                            None => (Arc::new(super::document::text_of(&rope)), None),
+                    // The last text with the edits since applied in place (each moves the
+                    // text after it, no copy), else the whole rope read out.
+                    #[cfg(debug_assertions)]
+                    let before = base.clone();
+                    let (text, unchanged) = match base {
+                        Some(mut text) => match journal.replay(&mut text) {
+                            Some(known) => (text, Some(known)),
+                            None => (super::document::text_of(&rope), None),
                         },
-                        (None, _) => (Arc::new(super::document::text_of(&rope)), None),
+                        None => (super::document::text_of(&rope), None),
                     };
                     // Checked in the tests' (debug) builds, outside the analysis's guard so
                     // that a wrong text or a wrong "unchanged" claim fails loudly.
-                    debug_assert_eq!(*text, super::document::text_of(&rope));
-                    debug_assert!(edit.as_ref().is_none_or(|(b, (p, s))| {
-                        b.get(..*p) == text.get(..*p)
-                            && b.get(b.len() - s..) == text.get(text.len() - s..)
-                    }));
-                    drop(rope);
+                    debug_assert_eq!(text, super::document::text_of(&rope));
+                    #[cfg(debug_assertions)]
+                    if let (Some(b), Some((p, s))) = (&before, unchanged) {
+                        assert_eq!(b.get(..p), text.get(..p));
+                        assert_eq!(b.get(b.len() - s..), text.get(text.len() - s..));
+                    }
                     // A panic in the analysis is contained: see guard.rs.
-                    let edit = edit.as_ref().map(|(b, k)| (b, *k));
-                    let analysis = super::guard::analyze(&mut moved, &text, edit, format, &config);
+                    let analysis =
+                        super::guard::analyze(&mut moved, &text, unchanged, format, &config);
                     // The analysis built the line index; a failed one did not.
                     let lines = match &analysis {
                         Ok(a) => a.lines.clone(),
                         Err(_) => Arc::new(LineIndex::new(&text)),
                     };
-                    (moved, text, lines, analysis)
+                    (moved, text, rope, lines, analysis)
                 })
                 .await;
-                let (back, text, lines, analysis) = match result {
-                    Ok((back, text, lines, Ok(analysis))) => (back, text, lines, analysis),
-                    Ok((back, text, lines, Err(panic))) => {
+                let (back, text, rope, lines, analysis) = match result {
+                    Ok((back, text, rope, lines, Ok(analysis))) => {
+                        (back, text, rope, lines, analysis)
+                    }
+                    Ok((back, text, rope, lines, Err(panic))) => {
                         client
                             .log_message(
                                 MessageType::ERROR,
@@ -165,7 +177,7 @@ impl Backend {
                                 ),
                             )
                             .await;
-                        (back, text, lines, Analysis::default())
+                        (back, text, rope, lines, Analysis::default())
                     }
                     Err(err) => {
                         client
@@ -178,7 +190,7 @@ impl Backend {
                     }
                 };
                 analyzer = back;
-                previous_text = Some(text.clone());
+                let text: &str = previous_text.insert(text);
                 // Degrade gracefully on absurd input: see limits.rs.
                 let mut analysis = analysis;
                 for notice in limits.apply(uri.as_str(), &mut analysis) {
@@ -187,7 +199,8 @@ impl Backend {
                 let snapshot = Arc::new(Snapshot {
                     version,
                     revision,
-                    text,
+                    rope,
+                    text: OnceLock::new(),
                     lines,
                     analysis,
                 });
@@ -204,7 +217,7 @@ impl Backend {
                 let ctx = Ctx {
                     uri: &uri,
                     version,
-                    text: &snapshot.text,
+                    text,
                     lines: &snapshot.lines,
                     enc,
                     document_changes,
@@ -289,7 +302,7 @@ impl Backend {
         Ctx {
             uri,
             version: s.version,
-            text: &s.text,
+            text: s.text(),
             lines: &s.lines,
             enc: self.encoding(),
             document_changes: self.document_changes.load(Ordering::Relaxed),
