@@ -31,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let a = analyze(text, format, &config);
     let lines = LineIndex::new(text);
-    for p in &a.paragraphs {
+    for p in a.paragraphs.iter() {
         check_span(text, p.span);
         check_span(text, p.block);
     }

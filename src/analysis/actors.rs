@@ -257,6 +257,9 @@ pub struct Linked {
 #[derive(Debug, Default)]
 pub struct Names {
     actors: Vec<Actor>,
+    /// Each actor's gender as names and titles give it, side by side: a keystroke copies
+    /// these, not every actor.
+    genders: Vec<Gender>,
     /// (candidate, actor, via) by paragraph: paragraph p's are `placed[placed_at[p]..placed_at[p + 1]]`.
     placed: Vec<(usize, usize, Via)>,
     placed_at: Vec<usize>,
@@ -664,6 +667,7 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
         views.len(),
     );
     Names {
+        genders: t.actors.iter().map(|a| a.gender).collect(),
         actors: t.actors,
         placed,
         placed_at,
@@ -875,7 +879,7 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
         .enumerate()
         .map(|(i, a)| speaking[i] || honorific[i] || confirmed(a, lex))
         .collect();
-    let mut genders: Vec<Gender> = names.actors.iter().map(|a| a.gender).collect();
+    let mut genders: Vec<Gender> = names.genders.clone();
     let mut hits = pre;
     let mut learnt = Vec::new();
     let fit = Fit {
@@ -966,7 +970,7 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
     let changed: Vec<usize> = (0..paras.keys.len())
         .filter(|&p| paras.keys[p] != last.keys[p])
         .collect();
-    let mut genders: Vec<Gender> = names.actors.iter().map(|a| a.gender).collect();
+    let mut genders: Vec<Gender> = names.genders.clone();
     let mut next = 0; // into last.learnt
     let mut redone: Vec<(usize, Vec<Hit>, bool)> = Vec::with_capacity(changed.len());
     for &p in &changed {

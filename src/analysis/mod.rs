@@ -136,7 +136,8 @@ pub struct Finding {
 /// Everything copydesk knows about one version of one document.
 #[derive(Clone, Debug, Default)]
 pub struct Analysis {
-    pub paragraphs: Vec<Paragraph>,
+    /// Shared with the analyser, which splits the next text from them.
+    pub paragraphs: Arc<Vec<Paragraph>>,
     pub findings: Vec<Finding>,
     pub actors: Chunked<Actor>,
     /// Placed in their paragraphs: `quote_span`, `quote_inner`, `quote_speaker_span`.
@@ -314,7 +315,7 @@ struct LastText {
     len: usize,
     format: Format,
     lines: Arc<LineIndex>,
-    paragraphs: Vec<Paragraph>,
+    paragraphs: Arc<Vec<Paragraph>>,
     keys: Vec<u64>,
     /// `ParagraphFacts::link_digest` of each paragraph, side by side like the keys, so
     /// that linking reads them without following each paragraph's pointer.
@@ -393,6 +394,7 @@ impl Analyzer {
             _ => None,
         }
         .unwrap_or_else(|| paragraphs::split(text, format));
+        let paragraphs = Arc::new(paragraphs);
         self.generation += 1;
         let generation = self.generation;
         // The first `head` and last `tail` paragraphs lie in the text's unchanged prefix
@@ -404,7 +406,7 @@ impl Analyzer {
                 let most = old.len().min(new.len());
                 let head = old
                     .iter()
-                    .zip(new)
+                    .zip(new.iter())
                     .take_while(|(o, n)| n.span.end <= p && o.span == n.span)
                     .count();
                 let tail = old
@@ -554,7 +556,7 @@ impl Analyzer {
             len: text.len(),
             format,
             lines: lines.clone(),
-            paragraphs: paragraphs.clone(),
+            paragraphs: Arc::clone(&paragraphs),
             keys,
             digests,
             facts,

@@ -235,7 +235,11 @@ pub fn write_file_json(
         })
     })?;
     out.write_all(b",\"paragraphs\":")?;
-    write_array(out, &a.paragraphs, |p| json!({"span": span_json(p.span)}))?;
+    write_array(
+        out,
+        a.paragraphs.iter(),
+        |p| json!({"span": span_json(p.span)}),
+    )?;
     out.write_all(b",\"path\":")?;
     serde_json::to_writer(&mut *out, path)?;
     out.write_all(b",\"quotes\":")?;
