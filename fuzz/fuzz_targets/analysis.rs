@@ -75,14 +75,18 @@ fuzz_target!(|data: &[u8]| {
     while !text.is_char_boundary(cut) {
         cut -= 1;
     }
-    let earlier = if mode & 4 == 0 {
-        text[..cut].to_string()
+    // What the edit from `earlier` to `text` left alone, as the server knows it.
+    let (earlier, unchanged) = if mode & 4 == 0 {
+        (text[..cut].to_string(), (cut, 0))
     } else {
         let mut end = (cut + 1 + (mode >> 3) as usize).min(text.len());
         while !text.is_char_boundary(end) {
             end += 1;
         }
-        format!("{}{}", &text[..cut], &text[end..])
+        (
+            format!("{}{}", &text[..cut], &text[end..]),
+            (cut, text.len() - end),
+        )
     };
     let mut inc = Analyzer::new();
     inc.analyze(&earlier, format, &config);
@@ -91,6 +95,14 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(again.findings, a.findings);
     assert_eq!(again.actors, a.actors);
     assert_eq!(again.quotes, a.quotes);
+    // The server's way: no copy kept, told only where the edit was.
+    let mut in_place = Analyzer::new();
+    in_place.analyze_in_place(&earlier, None, format, &config);
+    let told = in_place.analyze_in_place(text, Some(unchanged), format, &config);
+    assert_eq!(told.paragraphs, a.paragraphs);
+    assert_eq!(told.findings, a.findings);
+    assert_eq!(told.actors, a.actors);
+    assert_eq!(told.quotes, a.quotes);
     if mode & 4 != 0 {
         let typed = format!("{}x{}", &text[..cut], &text[cut..]);
         let inc = inc.analyze(&typed, format, &config);
@@ -99,5 +111,11 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(inc.findings, fresh.findings);
         assert_eq!(inc.actors, fresh.actors);
         assert_eq!(inc.quotes, fresh.quotes);
+        let told =
+            in_place.analyze_in_place(&typed, Some((cut, text.len() - cut)), format, &config);
+        assert_eq!(told.paragraphs, fresh.paragraphs);
+        assert_eq!(told.findings, fresh.findings);
+        assert_eq!(told.actors, fresh.actors);
+        assert_eq!(told.quotes, fresh.quotes);
     }
 });
