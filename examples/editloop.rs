@@ -54,7 +54,14 @@ fn probe(mut text: String, edits: usize) {
     let unchanged = (mid, text.len() - mid);
     analyzer.analyze_in_place(&text, None, Format::Plain, &config);
     let mut times = Vec::with_capacity(edits);
+    // FLUSH=BYTES writes that much memory between edits, as the server's surroundings
+    // (the client, the last reply) do: the analysis then runs with cold caches.
+    let flush: usize = std::env::var("FLUSH").map_or(0, |v| v.parse().expect("FLUSH=BYTES"));
     for k in 0..edits {
+        if flush > 0 {
+            let junk: Vec<u8> = (0..flush).map(|i| i as u8).collect();
+            std::hint::black_box(&junk);
+        }
         let t0 = Instant::now();
         if k % 2 == 0 {
             text.insert(mid, 'x');
