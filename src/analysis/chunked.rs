@@ -52,13 +52,6 @@ impl<T: Clone> Chunked<T> {
     pub fn make_mut(&mut self, i: usize) -> &mut T {
         &mut Arc::make_mut(&mut self.chunks[i / CHUNK])[i % CHUNK]
     }
-
-    /// The items for changing in place, every chunk copied first that is shared.
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> + '_ {
-        self.chunks
-            .iter_mut()
-            .flat_map(|c| Arc::make_mut(c).iter_mut())
-    }
 }
 
 impl<T> From<Vec<T>> for Chunked<T> {
