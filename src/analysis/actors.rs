@@ -80,7 +80,6 @@ impl Actor {
 
 /// One paragraph's input to linking.
 pub struct ParaView<'a> {
-    pub start: usize,
     pub text: &'a str,
     pub tokens: &'a [Token],
     pub mentions: &'a Mentions,

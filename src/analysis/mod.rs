@@ -483,11 +483,12 @@ impl Analyzer {
                 &mut self.pair_memo,
             ));
         }
+        // Paragraph p's text, as every pass below reads it.
+        let body = |p: usize| &text[paragraphs[p].span.start..paragraphs[p].span.end];
         let view = |p: usize| {
-            let (para, f) = (&paragraphs[p], &facts[p]);
+            let f = &facts[p];
             actors::ParaView {
-                start: para.span.start,
-                text: &text[para.span.start..para.span.end],
+                text: body(p),
                 tokens: &f.tokens,
                 mentions: &f.mentions,
                 quotes: &f.quotes,
@@ -504,8 +505,7 @@ impl Analyzer {
         let mut linked = actors::link_with(&paras, config.roster.as_ref(), &mut self.link_memo);
         let resolved = linked.resolved.clone();
         let para = |p: usize| {
-            let (para, f) = (&paragraphs[p], &facts[p]);
-            let text = &text[para.span.start..para.span.end];
+            let (f, text) = (&facts[p], body(p));
             attribution::ParaQuotes {
                 text,
                 tokens: &f.tokens,
@@ -533,7 +533,7 @@ impl Analyzer {
         actors::rebind_quoted_pronouns(
             &mut linked.actors,
             &quotes,
-            &|p| &text[paragraphs[p].span.start..paragraphs[p].span.end],
+            &body,
             &linked.quoted_pronouns,
             self.quote_memo.at(),
         );
