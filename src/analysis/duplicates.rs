@@ -73,6 +73,10 @@ struct Index {
     postings: FxHashMap<u64, Vec<u32>>,
     /// Exact fingerprint -> the paragraphs long enough to compare that have it, ascending.
     copies: FxHashMap<u64, Vec<u32>>,
+    /// The indexed paragraphs whose sketch is too short to need two shared features,
+    /// ascending (almost always none): the patch then knows, without reading a paragraph's
+    /// brief, that one shared feature cannot make it a candidate.
+    short: Vec<u32>,
 }
 
 fn comparable(g: &Brief, config: &DuplicatesConfig) -> bool {
@@ -96,6 +100,9 @@ impl Index {
                 for h in g.sketch() {
                     index.postings.entry(*h).or_default().push(i as u32);
                 }
+                if features_needed(g.len) < 2 {
+                    index.short.push(i as u32);
+                }
             }
         }
         index
@@ -113,6 +120,14 @@ impl Index {
         }
         if !near_ok(g, config) {
             return;
+        }
+        if features_needed(g.len) < 2 {
+            let at = self.short.partition_point(|&x| (x as usize) < i);
+            if add {
+                self.short.insert(at, i as u32);
+            } else if self.short.get(at) == Some(&(i as u32)) {
+                self.short.remove(at);
+            }
         }
         for h in g.sketch() {
             let list = self.postings.entry(*h).or_default();
@@ -345,18 +360,47 @@ fn patch_in_place(
     features.sort_unstable();
     features.dedup();
     let from = changed.first().copied().unwrap_or(0);
-    // Later paragraphs filed under a changed feature early enough to read its list (a
-    // list serves a paragraph while fewer than the cap come before it; the changed ones
-    // were in or out of it before), ascending.
+    // Later paragraphs that may read the edit, ascending; `reads_a_change` decides. A list
+    // serves a paragraph while fewer than the cap come before it, and the changed ones
+    // were in or out of it before, so only the first `reach` of a list can read it. Of
+    // those, only two kinds can: one at the cap's edge, for which the list became usable
+    // or stopped being; and one sharing enough features with a changed paragraph's old or
+    // new sketch to be its candidate. Finding them from the lists alone, without reading
+    // each paragraph's brief, keeps this step from growing with the lists (up to the cap)
+    // and from touching memory spread over the whole document.
     let reach = POSTING_CAP + 2 + changed.len();
+    let eligible = |j: usize| j > from && changed.binary_search(&j).is_err();
     let mut near: Vec<usize> = Vec::new();
+    let edge = POSTING_CAP.saturating_sub(changed.len() + 1)..POSTING_CAP + changed.len() + 1;
     for h in &features {
         if let Some(list) = index.postings.get(h) {
+            let edge = edge.start.min(list.len())..edge.end.min(list.len());
             near.extend(
-                list.iter()
-                    .take(reach)
+                list[edge]
+                    .iter()
                     .map(|&j| j as usize)
-                    .filter(|&j| j > from && changed.binary_search(&j).is_err()),
+                    .filter(|&j| eligible(j)),
+            );
+        }
+    }
+    let mut met: Vec<u32> = Vec::new();
+    for (k, &c) in changed.iter().enumerate() {
+        for b in [&olds[k], &fresh[k]] {
+            if !near_ok(b, config) {
+                continue;
+            }
+            met.clear();
+            for h in b.sketch() {
+                if let Some(list) = index.postings.get(h) {
+                    met.extend(list.iter().take(reach).filter(|&&j| j as usize > c));
+                }
+            }
+            met.sort_unstable();
+            near.extend(
+                met.chunk_by(|a, b| a == b)
+                    .filter(|run| run.len() >= 2 || index.short.binary_search(&run[0]).is_ok())
+                    .map(|run| run[0] as usize)
+                    .filter(|&j| eligible(j)),
             );
         }
     }
@@ -1579,6 +1623,39 @@ mod tests {
         paras[0] = format!("zebra quartz abq {}", own(650, 3));
         let after = patched(&paras, &mut cache, &mut memo);
         assert!(after.iter().all(|p| p.copy != target), "{after:?}");
+    }
+
+    /// The same, by an edit that gives the changed paragraph only one feature in common
+    /// with the later one: it is no candidate of it, yet fills the list they share.
+    #[test]
+    fn an_edit_sharing_one_feature_can_fill_a_list() {
+        let mut paras = vec![format!("walrus lantern pebble {}", own(650, 3))];
+        paras.extend((1..POSTING_CAP).map(|i| format!("zebra quartz abq {}", own(i, 3))));
+        paras.push(format!("zebra quartz abq {}", own(675, 3)));
+        let target = paras.len() - 1;
+        let (mut cache, mut memo) = (FxHashMap::default(), PairMemo::new());
+        let before = patched(&paras, &mut cache, &mut memo);
+        assert!(before.iter().any(|p| p.copy == target), "{before:?}");
+        paras[0] = format!("zebra quartz walrus {}", own(650, 3));
+        let after = patched(&paras, &mut cache, &mut memo);
+        assert!(after.iter().all(|p| p.copy != target), "{after:?}");
+    }
+
+    /// A paragraph with few word pairs takes a candidate sharing one of them: an edit that
+    /// gives an earlier paragraph one of its pairs gives it a pair.
+    #[test]
+    fn an_edit_sharing_one_feature_with_a_short_paragraph_pairs_it() {
+        let mut paras = vec![
+            "walrus lantern pebble".to_string(),
+            own(3, 4),
+            "zebra quartz abq".to_string(),
+        ];
+        let (mut cache, mut memo) = (FxHashMap::default(), PairMemo::new());
+        let before = patched(&paras, &mut cache, &mut memo);
+        assert!(before.iter().all(|p| p.copy != 2), "{before:?}");
+        paras[0] = "zebra quartz walrus".to_string();
+        let after = patched(&paras, &mut cache, &mut memo);
+        assert!(after.iter().any(|p| p.copy == 2 && p.of == 0), "{after:?}");
     }
 
     proptest::proptest! {

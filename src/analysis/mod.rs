@@ -258,18 +258,22 @@ pub fn set_threads(n: usize) {
 /// The facts of `bodies`, in order. Each paragraph's facts depend on its text alone, so a
 /// large batch is shared among threads: the result is the same.
 fn compute_facts(bodies: &[&str]) -> Vec<Arc<ParagraphFacts>> {
-    let threads = match THREADS.load(std::sync::atomic::Ordering::Relaxed) {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
-        n => n,
-    };
     let one = |chunk: &[&str]| -> Vec<Arc<ParagraphFacts>> {
         chunk
             .iter()
             .map(|b| Arc::new(ParagraphFacts::compute(b)))
             .collect()
     };
-    // Below a few hundred paragraphs (a keystroke, a story) a thread costs more than it saves.
-    if threads < 2 || bodies.len() < 256 {
+    // Below a few hundred paragraphs (a keystroke, a story) a thread costs more than it
+    // saves. Checked first: asking for the core count reads the cgroup's files.
+    if bodies.len() < 256 {
+        return one(bodies);
+    }
+    let threads = match THREADS.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+        n => n,
+    };
+    if threads < 2 {
         return one(bodies);
     }
     let size = bodies.len().div_ceil(threads);
@@ -316,6 +320,8 @@ struct LastText {
     format: Format,
     lines: Arc<LineIndex>,
     paragraphs: Arc<Vec<Paragraph>>,
+    /// The split found a paragraph on each line (`paragraphs::split_with_mode`).
+    per_line: bool,
     keys: Vec<u64>,
     /// `ParagraphFacts::link_digest` of each paragraph, side by side like the keys, so
     /// that linking reads them without following each paragraph's pointer.
@@ -387,13 +393,14 @@ impl Analyzer {
             _ => Arc::new(LineIndex::new(text)),
         };
         // Around the change only, when the last split was of the same format.
-        let paragraphs = match (&last, changed) {
+        let (paragraphs, per_line) = match (&last, changed) {
             (Some(l), Some(ch)) if l.format == format => {
-                paragraphs::split_again(&l.paragraphs, l.len, text, ch, format)
+                paragraphs::split_again(&l.paragraphs, l.len, text, ch, format, l.per_line)
+                    .map(|p| (p, l.per_line))
             }
             _ => None,
         }
-        .unwrap_or_else(|| paragraphs::split(text, format));
+        .unwrap_or_else(|| paragraphs::split_with_mode(text, format));
         let paragraphs = Arc::new(paragraphs);
         self.generation += 1;
         let generation = self.generation;
@@ -557,6 +564,7 @@ impl Analyzer {
             format,
             lines: lines.clone(),
             paragraphs: Arc::clone(&paragraphs),
+            per_line,
             keys,
             digests,
             facts,

@@ -182,14 +182,20 @@ impl<'a> Builder<'a> {
 }
 
 pub fn split(text: &str, format: Format) -> Vec<Paragraph> {
+    split_with_mode(text, format).0
+}
+
+/// `split`, and whether the text is plain with a paragraph on each line (no blank line
+/// between two content lines), which `split_again` needs to know of the last split.
+pub fn split_with_mode(text: &str, format: Format) -> (Vec<Paragraph>, bool) {
     let lines = lines(text, 0, text.len());
     match format {
         Format::Plain => split_plain(text, &lines),
-        Format::Markdown => split_markdown(text, &lines),
+        Format::Markdown => (split_markdown(text, &lines), false),
     }
 }
 
-fn split_plain(text: &str, lines: &[Line]) -> Vec<Paragraph> {
+fn split_plain(text: &str, lines: &[Line]) -> (Vec<Paragraph>, bool) {
     let content = content_of(text, lines);
     // A blank line that separates two content lines means the author uses blank lines as
     // paragraph breaks; otherwise every line is a paragraph.
@@ -199,7 +205,10 @@ fn split_plain(text: &str, lines: &[Line]) -> Vec<Paragraph> {
         (Some(a), Some(b)) => content[a..=b].iter().any(|&c| !c),
         _ => false,
     };
-    plain_paragraphs(text, lines, &content, !uses_blank_lines)
+    (
+        plain_paragraphs(text, lines, &content, !uses_blank_lines),
+        !uses_blank_lines,
+    )
 }
 
 fn plain_paragraphs(
@@ -232,15 +241,19 @@ fn blank_line_before(text: &str, at: usize) -> bool {
 /// `split` of `text`, from the split of the last text (`old`, of a text `old_len` bytes
 /// long) when the two texts share their first `prefix` and last `suffix` bytes: only the
 /// paragraphs around the change are split again, between blank lines on either side that
-/// the change does not touch. The same result as `split` (tested); `None` when there is no
-/// such blank line with a paragraph beyond it on either side, or the format is Markdown
-/// (whose fences and front matter reach across the whole text).
+/// the change does not touch, or, in a draft with a paragraph on each line (`per_line`,
+/// as the last split found it), between the lines around the change. The same result as
+/// `split` (tested), and the same mode; `None` when there is no such boundary with a
+/// paragraph beyond it on either side, when the change may switch a draft between the two
+/// ways of writing paragraphs, or the format is Markdown (whose fences and front matter
+/// reach across the whole text).
 pub fn split_again(
     old: &[Paragraph],
     old_len: usize,
     text: &str,
     (prefix, suffix): (usize, usize),
     format: Format,
+    per_line: bool,
 ) -> Option<Vec<Paragraph>> {
     if format != Format::Plain || prefix + suffix > old_len.min(text.len()) {
         return None;
@@ -261,14 +274,23 @@ pub fn split_again(
     if we <= ws || !text.is_char_boundary(we) || !text[..we].ends_with('\n') {
         return None;
     }
-    // Both ends of the window at a blank line: the draft uses blank lines between
-    // paragraphs (before and after the change alike), and what lies outside the window is
-    // split as it was. A draft with a paragraph on each line is split in full.
-    if !blank_line_before(text, ws) || !blank_line_before(text, we) {
+    let lines = lines(text, ws, we);
+    let content = content_of(text, &lines);
+    if per_line {
+        // Every line of the window still has content: no blank line now stands between
+        // two content lines (those outside the window are as they were), so each line is
+        // still a paragraph of its own, and the lines outside the window are split as they
+        // were.
+        if !content.iter().all(|&c| c) {
+            return None;
+        }
+    } else if !blank_line_before(text, ws) || !blank_line_before(text, we) {
+        // Both ends of the window at a blank line: the draft uses blank lines between
+        // paragraphs (before and after the change alike), and what lies outside the
+        // window is split as it was.
         return None;
     }
-    let lines = lines(text, ws, we);
-    let middle = plain_paragraphs(text, &lines, &content_of(text, &lines), false);
+    let middle = plain_paragraphs(text, &lines, &content, per_line);
     // After the window the text is the old one's suffix: measured from the end.
     let shift = |q: &Paragraph| Paragraph {
         span: q.span.moved(old_len, text.len()),
@@ -922,11 +944,17 @@ mod tests {
             end += 1;
         }
         let new = format!("{}{inserted}{}", &old[..at], &old[end..]);
-        let before = split(old, Format::Plain);
+        let (before, per_line) = split_with_mode(old, Format::Plain);
         let changed = crate::analysis::line_index::changed(old, &new);
-        let again = split_again(&before, old.len(), &new, changed, Format::Plain);
+        let again = split_again(&before, old.len(), &new, changed, Format::Plain, per_line);
         if let Some(again) = &again {
             assert_eq!(again, &split(&new, Format::Plain), "{old:?} -> {new:?}");
+            // The mode carried over is the new text's.
+            assert_eq!(
+                per_line,
+                split_with_mode(&new, Format::Plain).1,
+                "{old:?} -> {new:?}"
+            );
         }
         again
     }
@@ -950,9 +978,23 @@ mod tests {
                 split_again_after(draft, at, removed, inserted);
             }
         }
-        // Too close to an end, or a draft with a paragraph on each line: split in full.
+        // Too close to an end: split in full.
         assert!(split_again_after(draft, 2, 0, "x").is_none());
-        assert!(split_again_after("One.\nTwo.\nThree.\nFour.\n", 7, 0, "x").is_none());
+    }
+
+    #[test]
+    fn split_again_in_a_draft_with_a_paragraph_on_each_line() {
+        let draft = "One.\nTwo, the second.\nThree.\nFour.\n";
+        let two = draft.find("Two").unwrap();
+        for (removed, inserted) in [(0, "x"), (3, ""), (0, "\nA new line.\n"), (5, "\n")] {
+            assert!(split_again_after(draft, two + 2, removed, inserted).is_some());
+        }
+        // A blank line between two lines would make the draft one of blank-line paragraphs:
+        // split in full.
+        assert!(split_again_after(draft, two + 2, 0, "\n\n").is_none());
+        assert!(split_again_after(draft, two + 2, 0, "\n \n").is_none());
+        // Too close to an end.
+        assert!(split_again_after(draft, 1, 0, "x").is_none());
     }
 
     proptest::proptest! {
@@ -968,6 +1010,24 @@ mod tests {
             at in 0usize..400,
             removed in 0usize..12,
             inserted in proptest::sample::select(vec!["", "x", "\n", "\n\n", " ", "\r\n", "é", "A new line.\n\n"]),
+        ) {
+            split_again_after(&parts.concat(), at, removed, inserted);
+        }
+
+        // Drafts with a paragraph on each line, mostly, and edits that may add the first
+        // blank line between two of them.
+        #[test]
+        fn split_again_agrees_with_split_on_drafts_with_a_paragraph_on_each_line(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "The mayor spoke.", "word", " ", "\t", "\n", "\n", "\r\n", "\r",
+                    "“Quoted,” she said.", "😀", "é",
+                ]),
+                0..60,
+            ),
+            at in 0usize..400,
+            removed in 0usize..12,
+            inserted in proptest::sample::select(vec!["", "x", "\n", "\n\n", " ", "\r\n", "é", "A new line.\n", " \n"]),
         ) {
             split_again_after(&parts.concat(), at, removed, inserted);
         }
