@@ -65,12 +65,72 @@ struct LastRun {
     index: Option<Index>,
 }
 
+/// The paragraphs filed under one feature, and the running hash of their texts over the
+/// part of the list that is ever read.
+#[derive(Debug)]
+struct Posting {
+    items: Vec<u32>,
+    /// `sums[k]`: the sum of the scrambled exact fingerprints of `items[..k]`, for k below
+    /// the cap: the hash of what a paragraph with k before it in the list can read, with no
+    /// need to look up those k paragraphs (spread over the whole document).
+    sums: Vec<u64>,
+}
+
+impl Posting {
+    fn new() -> Self {
+        Posting {
+            items: Vec::new(),
+            sums: vec![0],
+        }
+    }
+
+    fn push(&mut self, i: u32, exact: u64) {
+        self.items.push(i);
+        if self.sums.len() < POSTING_CAP {
+            let last = self.sums[self.sums.len() - 1];
+            self.sums.push(last.wrapping_add(scramble(exact)));
+        }
+    }
+
+    fn insert(&mut self, at: usize, i: u32, exact: u64) {
+        self.items.insert(at, i);
+        if at < self.sums.len() {
+            let x = scramble(exact);
+            self.sums.insert(at + 1, self.sums[at]);
+            for s in &mut self.sums[at + 1..] {
+                *s = s.wrapping_add(x);
+            }
+            self.sums.truncate(POSTING_CAP);
+        }
+    }
+
+    /// Removes `items[at]`, whose exact fingerprint is `exact`; `exact_of` gives another
+    /// paragraph's, for the one sum that comes into range.
+    fn remove(&mut self, at: usize, exact: u64, exact_of: impl Fn(u32) -> u64) {
+        self.items.remove(at);
+        if at + 1 < self.sums.len() {
+            let x = scramble(exact);
+            self.sums.remove(at + 1);
+            for s in &mut self.sums[at + 1..] {
+                *s = s.wrapping_sub(x);
+            }
+        }
+        let want = self.items.len().min(POSTING_CAP - 1) + 1;
+        self.sums.truncate(want);
+        while self.sums.len() < want {
+            let m = self.sums.len() - 1;
+            let next = self.sums[m].wrapping_add(scramble(exact_of(self.items[m])));
+            self.sums.push(next);
+        }
+    }
+}
+
 /// Who holds what, for deciding a paragraph without scanning those before it.
 #[derive(Debug, Default)]
 struct Index {
     /// Feature -> the paragraphs indexed under it (`indexed`), ascending, uncapped: the
     /// cap applies to the part before the paragraph being decided.
-    postings: FxHashMap<u64, Vec<u32>>,
+    postings: FxHashMap<u64, Posting>,
     /// Exact fingerprint -> the paragraphs long enough to compare that have it, ascending.
     copies: FxHashMap<u64, Vec<u32>>,
     /// The indexed paragraphs whose sketch is too short to need two shared features,
@@ -98,7 +158,11 @@ impl Index {
             list.push(i as u32);
             if list.len() == 1 && near_ok(g, config) {
                 for h in g.sketch() {
-                    index.postings.entry(*h).or_default().push(i as u32);
+                    index
+                        .postings
+                        .entry(*h)
+                        .or_insert_with(Posting::new)
+                        .push(i as u32, g.exact);
                 }
                 if features_needed(g.len) < 2 {
                     index.short.push(i as u32);
@@ -109,7 +173,15 @@ impl Index {
     }
 
     /// Paragraph `i`, now `g`, is (or was) the only one with its text: file it or unfile it.
-    fn set(&mut self, i: usize, g: &Brief, config: &DuplicatesConfig, add: bool) {
+    /// `exact_of` gives the exact fingerprint of another indexed paragraph.
+    fn set(
+        &mut self,
+        i: usize,
+        g: &Brief,
+        config: &DuplicatesConfig,
+        add: bool,
+        exact_of: impl Fn(u32) -> u64,
+    ) {
         if !comparable(g, config) {
             return;
         }
@@ -130,17 +202,22 @@ impl Index {
             }
         }
         for h in g.sketch() {
-            let list = self.postings.entry(*h).or_default();
-            let at = list.partition_point(|&x| (x as usize) < i);
+            let list = self.postings.entry(*h).or_insert_with(Posting::new);
+            let at = list.items.partition_point(|&x| (x as usize) < i);
             if add {
-                list.insert(at, i as u32);
-            } else if list.get(at) == Some(&(i as u32)) {
-                list.remove(at);
-                if list.is_empty() {
+                list.insert(at, i as u32, g.exact);
+            } else if list.items.get(at) == Some(&(i as u32)) {
+                list.remove(at, g.exact, &exact_of);
+                if list.items.is_empty() {
                     self.postings.remove(h);
                 }
             }
         }
+    }
+
+    /// The paragraphs filed under feature `h`.
+    fn list(&self, h: &u64) -> &[u32] {
+        self.postings.get(h).map_or(&[][..], |l| &l.items[..])
     }
 
     /// Whether a paragraph other than `i` has text `g`.
@@ -346,8 +423,9 @@ fn patch_in_place(
     let mut olds: Vec<Brief> = Vec::with_capacity(changed.len());
     for (&c, g) in changed.iter().zip(&fresh) {
         let old = last.briefs[c];
-        index.set(c, &old, config, false);
-        index.set(c, g, config, true);
+        let exact_of = |i: u32| last.briefs[i as usize].exact;
+        index.set(c, &old, config, false, exact_of);
+        index.set(c, g, config, true, exact_of);
         for b in [&old, g] {
             if near_ok(b, config) {
                 features.extend_from_slice(b.sketch());
@@ -373,15 +451,14 @@ fn patch_in_place(
     let mut near: Vec<usize> = Vec::new();
     let edge = POSTING_CAP.saturating_sub(changed.len() + 1)..POSTING_CAP + changed.len() + 1;
     for h in &features {
-        if let Some(list) = index.postings.get(h) {
-            let edge = edge.start.min(list.len())..edge.end.min(list.len());
-            near.extend(
-                list[edge]
-                    .iter()
-                    .map(|&j| j as usize)
-                    .filter(|&j| eligible(j)),
-            );
-        }
+        let list = index.list(h);
+        let edge = edge.start.min(list.len())..edge.end.min(list.len());
+        near.extend(
+            list[edge]
+                .iter()
+                .map(|&j| j as usize)
+                .filter(|&j| eligible(j)),
+        );
     }
     let mut met: Vec<u32> = Vec::new();
     for (k, &c) in changed.iter().enumerate() {
@@ -391,9 +468,13 @@ fn patch_in_place(
             }
             met.clear();
             for h in b.sketch() {
-                if let Some(list) = index.postings.get(h) {
-                    met.extend(list.iter().take(reach).filter(|&&j| j as usize > c));
-                }
+                met.extend(
+                    index
+                        .list(h)
+                        .iter()
+                        .take(reach)
+                        .filter(|&&j| j as usize > c),
+                );
             }
             met.sort_unstable();
             near.extend(
@@ -420,7 +501,7 @@ fn patch_in_place(
             .iter()
             .filter(|h| features.binary_search(h).is_ok())
         {
-            let list = index.postings.get(h).map_or(&[][..], |l| l.as_slice());
+            let list = index.list(h);
             let now = list.partition_point(|&i| (i as usize) < j);
             // The changed paragraphs before `j` are all it can read of the edit.
             let before = changed.partition_point(|&c| c < j);
@@ -503,15 +584,23 @@ fn pair_indexed(
         .sketch
         .iter()
         .map(|h| {
-            let list = index.postings.get(h).map_or(&[][..], |l| l.as_slice());
+            let list = index.list(h);
             let before = &list[..list.partition_point(|&i| (i as usize) < j)];
             let hash = if before.len() < POSTING_CAP {
-                before.iter().fold(0u64, |s, &i| {
-                    s.wrapping_add(scramble(briefs[i as usize].exact))
-                })
+                index.postings.get(h).map_or(0, |l| l.sums[before.len()])
             } else {
                 0
             };
+            debug_assert_eq!(
+                hash,
+                if before.len() < POSTING_CAP {
+                    before.iter().fold(0u64, |s, &i| {
+                        s.wrapping_add(scramble(briefs[i as usize].exact))
+                    })
+                } else {
+                    0
+                }
+            );
             (before.len() as u32, hash, before)
         })
         .collect();
@@ -1623,6 +1712,24 @@ mod tests {
         paras[0] = format!("zebra quartz abq {}", own(650, 3));
         let after = patched(&paras, &mut cache, &mut memo);
         assert!(after.iter().all(|p| p.copy != target), "{after:?}");
+    }
+
+    /// And back: an edit that takes a paragraph out of a full list makes it usable again
+    /// to the paragraph just past the cap (whose candidates' hash then reads the list's
+    /// running sums up to the cap).
+    #[test]
+    fn an_edit_that_empties_a_list_gives_its_candidates_back() {
+        let mut paras: Vec<String> = (0..POSTING_CAP)
+            .map(|i| format!("zebra quartz abq {}", own(i, 3)))
+            .collect();
+        paras.push(format!("zebra quartz abq {}", own(675, 3)));
+        let target = paras.len() - 1;
+        let (mut cache, mut memo) = (FxHashMap::default(), PairMemo::new());
+        let before = patched(&paras, &mut cache, &mut memo);
+        assert!(before.iter().all(|p| p.copy != target), "{before:?}");
+        paras[1] = format!("walrus lantern pebble {}", own(1, 3));
+        let after = patched(&paras, &mut cache, &mut memo);
+        assert!(after.iter().any(|p| p.copy == target), "{after:?}");
     }
 
     /// The same, by an edit that gives the changed paragraph only one feature in common
