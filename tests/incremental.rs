@@ -362,3 +362,12 @@ fn a_reply_after_an_edited_quote_follows_its_speaker() {
     let edited = draft.replace("the chairman said", "the secretary said");
     quote_edit_is_seen(draft, &edited, "Nobody");
 }
+
+#[test]
+fn a_quote_continued_over_two_paragraphs_takes_the_new_credit_of_the_third() {
+    // The quote runs on through the second paragraph into the third, whose verb it takes:
+    // an edit two paragraphs away reaches it.
+    let draft = "Lena Ortiz spoke first.\n\n“We will rebuild the pier this year.\n\n“We will pay for it ourselves.\n\n“And we start in May,” Ortiz said.\n";
+    let edited = draft.replace("Ortiz said", "Ortiz added");
+    quote_edit_is_seen(draft, &edited, "We will rebuild");
+}

@@ -657,10 +657,10 @@ pub fn attribute_with(
     });
     let next = match (last, since) {
         (Some(mut l), Some((_, changed))) => {
-            let mut is_changed = vec![false; paras.len];
+            // Ascending (`reassemble` lists them so).
+            let is_changed = |p: usize| changed.binary_search(&p).is_ok();
             let mut shifted = false;
             for &pi in changed {
-                is_changed[pi] = true;
                 let v = (paras.para)(pi);
                 let fresh: Vec<Quote> = if v.quotes.is_empty() {
                     Vec::new()
@@ -680,23 +680,34 @@ pub fn attribute_with(
                 l.briefs.splice(from..to, fresh.iter().map(Brief::of));
                 l.local.splice(from..to, fresh);
             }
-            let decisions = decide(&l.briefs, &l.opens, &mut |p| closing(p, &mut l.closing));
             if shifted {
-                l.out = materialize(&l.local, &decisions, &l.closing);
-            } else {
-                let changed_at = |k: u32| is_changed[l.briefs[k as usize].paragraph as usize];
-                for (i, d) in decisions.iter().enumerate() {
+                l.decisions = decide(&l.briefs, &l.opens, &mut |p| closing(p, &mut l.closing));
+                l.out = materialize(&l.local, &l.decisions, &l.closing);
+            } else if let (Some(&first), Some(&last)) = (changed.first(), changed.last()) {
+                // Only the quotes a changed paragraph can reach are decided again: see
+                // `reach`.
+                let span = reach(&l.briefs, &l.at, first, last);
+                let part = decide(&l.briefs[span.clone()], &l.opens, &mut |p| {
+                    closing(p, &mut l.closing)
+                });
+                let changed_at = |k: u32| is_changed(l.briefs[k as usize].paragraph as usize);
+                for (i, mut d) in span.clone().zip(part) {
+                    d.offset(span.start as u32);
                     let from_changed = match d.credit {
                         Credited::Own => false,
                         Credited::From(k) => changed_at(k),
-                        Credited::Closing(p) => is_changed[p as usize],
+                        Credited::Closing(p) => is_changed(p as usize),
                     } || d.cue_from.is_some_and(changed_at);
-                    if changed_at(i as u32) || from_changed || *d != l.decisions[i] {
-                        *l.out.make_mut(i) = apply(&l.local, i, d, &l.closing);
+                    if changed_at(i as u32) || from_changed || d != l.decisions[i] {
+                        *l.out.make_mut(i) = apply(&l.local, i, &d, &l.closing);
                     }
+                    l.decisions[i] = d;
                 }
+                debug_assert_eq!(
+                    l.decisions,
+                    decide(&l.briefs, &l.opens, &mut |p| closing(p, &mut l.closing))
+                );
             }
-            l.decisions = decisions;
             l.call = call;
             l
         }
@@ -961,6 +972,18 @@ struct Decision {
     said: bool,
 }
 
+impl Decision {
+    /// Moves the quote indexes of a decision made on a stretch starting at `start`.
+    fn offset(&mut self, start: u32) {
+        if let Credited::From(k) = &mut self.credit {
+            *k += start;
+        }
+        if let Some(k) = &mut self.cue_from {
+            *k += start;
+        }
+    }
+}
+
 /// A quote as the quote checks read it (`QuoteMemo::states`).
 #[derive(Clone, Copy, Debug)]
 pub struct QuoteState {
@@ -1005,6 +1028,29 @@ impl QuoteMemo {
 /// speaker of the paragraph before: its last quote's, or, if it quotes no one, the one
 /// its last sentence credits with speech (`closing(p)`: whether it credits someone, if it
 /// credits at all; and so do the paragraph's other uncredited quotes).
+/// The quotes whose decisions an edit of paragraphs `first..=last` can change (indexes
+/// into `briefs`): `decide` links a quote only to quotes of its own paragraph and of the
+/// paragraphs either side, and to the text of the paragraph before it. So the quotes of
+/// the paragraphs from the one before `first` to the one after `last`, widened to the
+/// nearest gaps (a paragraph without quotes between two quotes, which no decision
+/// crosses), are all that can change; `decide` of that stretch alone decides them as
+/// `decide` of the whole document would.
+fn reach(briefs: &[Brief], at: &[usize], first: usize, last: usize) -> std::ops::Range<usize> {
+    let n = briefs.len();
+    let gap = |k: usize| briefs[k].paragraph > briefs[k - 1].paragraph + 1;
+    let mut lo = at[first.saturating_sub(1).min(at.len() - 1)];
+    let mut hi = at[(last + 2).min(at.len() - 1)];
+    while lo > 0 && lo < n && !gap(lo) {
+        lo -= 1;
+    }
+    while hi > 0 && hi < n && !gap(hi) {
+        hi += 1;
+    }
+    lo.min(hi)..hi
+}
+
+/// `briefs` may be a stretch of the document's quotes (see `reach`): the quote indexes in
+/// the decisions are then relative to the stretch (`Decision::offset` places them).
 fn decide(
     briefs: &[Brief],
     opens: &[bool],
