@@ -255,7 +255,7 @@ pub fn split_again(
     format: Format,
     per_line: bool,
 ) -> Option<Vec<Paragraph>> {
-    if format != Format::Plain || prefix + suffix > old_len.min(text.len()) {
+    if prefix + suffix > old_len.min(text.len()) || (format == Format::Markdown && per_line) {
         return None;
     }
     // The paragraph the window starts with: the last one starting at or before the change,
@@ -275,6 +275,32 @@ pub fn split_again(
         return None;
     }
     let lines = lines(text, ws, we);
+    if format == Format::Markdown {
+        // As in plain text, the window lies between blank lines, and a block of the last
+        // split starts at either end: there the splitter was outside any block, fence or
+        // comment (none of which lets a block start inside it), and so it is at the start
+        // of the window now. Nothing in the window may reach out of it: no fence, no
+        // comment, and no line that could close the front matter the text opens with. Then
+        // the window splits from a fresh start as the whole text would, and what follows
+        // it is read as it was.
+        let mark = text
+            .split('\n')
+            .next()
+            .map(str::trim_end)
+            .filter(|t| *t == "---" || *t == "+++");
+        let reaches_out = lines.iter().any(|l| {
+            let s = &text[l.start..l.end];
+            fence(s).is_some()
+                || s.contains("<!--")
+                || s.contains("-->")
+                || mark.is_some_and(|m| s.trim_end() == m)
+        });
+        if reaches_out || !blank_line_before(text, ws) || !blank_line_before(text, we) {
+            return None;
+        }
+        let middle = markdown_blocks(text, &lines);
+        return Some(assemble(old, old_len, text, i0, i1, middle));
+    }
     let content = content_of(text, &lines);
     if per_line {
         // Every line of the window still has content: no blank line now stands between
@@ -291,6 +317,19 @@ pub fn split_again(
         return None;
     }
     let middle = plain_paragraphs(text, &lines, &content, per_line);
+    Some(assemble(old, old_len, text, i0, i1, middle))
+}
+
+/// The last split's paragraphs before `i0`, then `middle`, then the last split's from `i1`
+/// on, moved to where they now stand.
+fn assemble(
+    old: &[Paragraph],
+    old_len: usize,
+    text: &str,
+    i0: usize,
+    i1: usize,
+    middle: Vec<Paragraph>,
+) -> Vec<Paragraph> {
     // After the window the text is the old one's suffix: measured from the end.
     let shift = |q: &Paragraph| Paragraph {
         span: q.span.moved(old_len, text.len()),
@@ -301,7 +340,7 @@ pub fn split_again(
     out.extend_from_slice(&old[..i0]);
     out.extend(middle);
     out.extend(old[i1..].iter().map(shift));
-    Some(out)
+    out
 }
 
 fn leading_spaces(s: &str) -> usize {
@@ -331,11 +370,19 @@ fn fence(s: &str) -> Option<(u8, usize)> {
 }
 
 fn is_thematic_break(t: &str) -> bool {
-    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-    t.len() >= 3
-        && (t.bytes().all(|b| b == b'-')
-            || t.bytes().all(|b| b == b'*')
-            || t.bytes().all(|b| b == b'_'))
+    // Without collecting the line: most lines are prose and fail at their first letter.
+    let mut marks = t.chars().filter(|c| !c.is_whitespace());
+    let Some(c) = marks.next().filter(|c| matches!(c, '-' | '*' | '_')) else {
+        return false;
+    };
+    let mut n = 1;
+    for m in marks {
+        if m != c {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 3
 }
 
 /// Byte length of a list marker and the space after it, if the line starts a list item.
@@ -356,21 +403,31 @@ fn list_marker(t: &str) -> Option<usize> {
     }
 }
 
+/// The front matter's opening line (`---` or `+++`) if the text starts with one.
+fn front_matter_mark<'a>(text: &'a str, lines: &[Line]) -> Option<&'a str> {
+    let first = lines.first()?;
+    let t = text[first.start..first.end].trim_end();
+    (t == "---" || t == "+++").then_some(t)
+}
+
 fn split_markdown(text: &str, lines: &[Line]) -> Vec<Paragraph> {
-    let mut b = Builder::new(text, false);
     let mut i = 0;
     // Front matter: YAML (---) or TOML (+++) at the very top.
-    if let Some(first) = lines.first() {
-        let t = text[first.start..first.end].trim_end();
-        if t == "---" || t == "+++" {
-            if let Some(close) = lines[1..]
-                .iter()
-                .position(|l| text[l.start..l.end].trim_end() == t)
-            {
-                i = close + 2;
-            }
+    if let Some(t) = front_matter_mark(text, lines) {
+        if let Some(close) = lines[1..]
+            .iter()
+            .position(|l| text[l.start..l.end].trim_end() == t)
+        {
+            i = close + 2;
         }
     }
+    markdown_blocks(text, &lines[i.min(lines.len())..])
+}
+
+/// The blocks of `lines`, read from a fresh start: outside any block, fence or comment.
+fn markdown_blocks(text: &str, lines: &[Line]) -> Vec<Paragraph> {
+    let mut b = Builder::new(text, false);
+    let mut i = 0;
     while i < lines.len() {
         let l = lines[i];
         let s = &text[l.start..l.end];
@@ -935,6 +992,16 @@ mod tests {
         removed: usize,
         inserted: &str,
     ) -> Option<Vec<Paragraph>> {
+        split_again_after_in(Format::Plain, old, at, removed, inserted)
+    }
+
+    fn split_again_after_in(
+        format: Format,
+        old: &str,
+        at: usize,
+        removed: usize,
+        inserted: &str,
+    ) -> Option<Vec<Paragraph>> {
         let mut at = at.min(old.len());
         while !old.is_char_boundary(at) {
             at -= 1;
@@ -944,15 +1011,15 @@ mod tests {
             end += 1;
         }
         let new = format!("{}{inserted}{}", &old[..at], &old[end..]);
-        let (before, per_line) = split_with_mode(old, Format::Plain);
+        let (before, per_line) = split_with_mode(old, format);
         let changed = crate::analysis::line_index::changed(old, &new);
-        let again = split_again(&before, old.len(), &new, changed, Format::Plain, per_line);
+        let again = split_again(&before, old.len(), &new, changed, format, per_line);
         if let Some(again) = &again {
-            assert_eq!(again, &split(&new, Format::Plain), "{old:?} -> {new:?}");
+            assert_eq!(again, &split(&new, format), "{old:?} -> {new:?}");
             // The mode carried over is the new text's.
             assert_eq!(
                 per_line,
-                split_with_mode(&new, Format::Plain).1,
+                split_with_mode(&new, format).1,
                 "{old:?} -> {new:?}"
             );
         }
@@ -980,6 +1047,40 @@ mod tests {
         }
         // Too close to an end: split in full.
         assert!(split_again_after(draft, 2, 0, "x").is_none());
+    }
+
+    #[test]
+    fn split_again_in_markdown_around_the_change_only() {
+        let draft = "---\ntitle: x\n---\n\n# Head\n\nFirst paragraph.\n\n- item one\n- item two\n\nSecond one, to edit.\n\n> quoted\n\n```\ncode\n\nmore code\n```\n\nLast.\n";
+        let mid = draft.find("Second").unwrap();
+        for (removed, inserted) in [
+            (0, "x"),
+            (3, ""),
+            (0, "\n\n## New head\n\n"),
+            (0, "\n\n- a list\n\n"),
+        ] {
+            assert!(
+                split_again_after_in(Format::Markdown, draft, mid + 2, removed, inserted).is_some(),
+                "{inserted:?}"
+            );
+        }
+        // What may reach out of the window: a fence, a comment, a line that could close
+        // front matter. Split in full.
+        for inserted in [
+            "\n\n```\n\n",
+            "\n\n<!-- x\n\n",
+            "\n\n-->\n\n",
+            "\n\n---\n\n",
+        ] {
+            assert!(
+                split_again_after_in(Format::Markdown, draft, mid + 2, 0, inserted).is_none(),
+                "{inserted:?}"
+            );
+        }
+        // Inside the fence, and in the front matter: split in full, and agrees.
+        let code = draft.find("more code").unwrap();
+        split_again_after_in(Format::Markdown, draft, code + 2, 0, "x");
+        split_again_after_in(Format::Markdown, draft, 6, 0, "x");
     }
 
     #[test]
@@ -1012,6 +1113,28 @@ mod tests {
             inserted in proptest::sample::select(vec!["", "x", "\n", "\n\n", " ", "\r\n", "é", "A new line.\n\n"]),
         ) {
             split_again_after(&parts.concat(), at, removed, inserted);
+        }
+
+        // Markdown: blocks, fences, comments and front matter, and edits that open or
+        // close them.
+        #[test]
+        fn split_again_agrees_with_split_in_markdown(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "The mayor spoke.", "word", " ", "    ", "\n", "\n\n", "\n\n", "\n\n", "\r\n",
+                    "# ", "## Head ##", "- ", "1. ", "> ", "```", "~~~~", "<!--", "-->",
+                    "---", "+++", "===", "***", "| a |", "[x]: y", "“Quoted,” she said.", "é",
+                ]),
+                0..60,
+            ),
+            at in 0usize..400,
+            removed in 0usize..12,
+            inserted in proptest::sample::select(vec![
+                "", "x", "\n", "\n\n", " ", "```", "\n```\n", "<!--", "-->", "---\n", "\n---\n",
+                "# ", "> ", "- ", "    ", "A new line.\n\n", "===\n",
+            ]),
+        ) {
+            split_again_after_in(Format::Markdown, &parts.concat(), at, removed, inserted);
         }
 
         // Drafts with a paragraph on each line, mostly, and edits that may add the first
