@@ -264,16 +264,24 @@ pub fn split_again(
         .partition_point(|q| q.block.start <= prefix)
         .checked_sub(1)?;
     // The paragraph the window stops before: the first one whose line break before it
-    // lies in the unchanged suffix, with another after the change.
+    // lies in the unchanged suffix; or none, and the window runs to the end of the text
+    // (typing at the end of a draft, the commonest place).
     let i1 = old.partition_point(|q| q.block.start < (old_len - suffix) + 1);
-    if i0 == 0 || i1 >= old.len() || i1 <= i0 {
+    if i0 == 0 || i1 <= i0 {
         return None;
     }
+    let to_end = i1 >= old.len();
     let ws = old[i0].block.start;
-    let we = old[i1].block.start + text.len() - old_len;
-    if we <= ws || !text.is_char_boundary(we) || !text[..we].ends_with('\n') {
+    let we = if to_end {
+        text.len()
+    } else {
+        old[i1].block.start + text.len() - old_len
+    };
+    if we <= ws || !text.is_char_boundary(we) || (!to_end && !text[..we].ends_with('\n')) {
         return None;
     }
+    // The end of the text closes a window as a blank line does.
+    let closed = |at: usize| to_end || blank_line_before(text, at);
     let lines = lines(text, ws, we);
     if format == Format::Markdown {
         // As in plain text, the window lies between blank lines, and a block of the last
@@ -295,7 +303,7 @@ pub fn split_again(
                 || s.contains("-->")
                 || mark.is_some_and(|m| s.trim_end() == m)
         });
-        if reaches_out || !blank_line_before(text, ws) || !blank_line_before(text, we) {
+        if reaches_out || !blank_line_before(text, ws) || !closed(we) {
             return None;
         }
         let middle = markdown_blocks(text, &lines);
@@ -310,10 +318,12 @@ pub fn split_again(
         if !content.iter().all(|&c| c) {
             return None;
         }
-    } else if !blank_line_before(text, ws) || !blank_line_before(text, we) {
+    } else if !blank_line_before(text, ws) || !closed(we) || (to_end && !content.iter().any(|&c| c))
+    {
         // Both ends of the window at a blank line: the draft uses blank lines between
         // paragraphs (before and after the change alike), and what lies outside the
-        // window is split as it was.
+        // window is split as it was. A window at the end keeps some content, or the
+        // blank line before it might no longer stand between two paragraphs.
         return None;
     }
     let middle = plain_paragraphs(text, &lines, &content, per_line);
@@ -1045,8 +1055,41 @@ mod tests {
                 split_again_after(draft, at, removed, inserted);
             }
         }
-        // Too close to an end: split in full.
+        // Too close to the start: split in full.
         assert!(split_again_after(draft, 2, 0, "x").is_none());
+    }
+
+    #[test]
+    fn split_again_at_the_end_of_the_text() {
+        let blank_lines = "Head\n\nFirst, two\nlines.\n\nLast one";
+        let per_line = "Head\nFirst.\nLast one\n";
+        let markdown = "# Head\n\nFirst.\n\nLast one\n";
+        for (format, draft) in [
+            (Format::Plain, blank_lines),
+            (Format::Plain, per_line),
+            (Format::Markdown, markdown),
+        ] {
+            let at = draft.find("one").unwrap();
+            for (removed, inserted) in [(0, "x"), (2, ""), (0, " more words")] {
+                assert!(
+                    split_again_after_in(format, draft, at, removed, inserted).is_some(),
+                    "{draft:?} {inserted:?}"
+                );
+            }
+            // Typing past the last character.
+            assert!(split_again_after_in(format, draft, draft.len(), 0, "x").is_some());
+            // New paragraphs at the end, and the last one deleted: agrees either way.
+            for (removed, inserted) in [(0, "\n\nAnother.\n"), (0, "\nAnother.\n"), (99, "")] {
+                split_again_after_in(format, draft, at, removed, inserted);
+            }
+        }
+        // Deleting the paragraph after the draft's only blank line: the draft now has a
+        // paragraph on each line. Split in full.
+        let one_blank = "First, two\nlines.\n\nLast one";
+        let at = one_blank.find("Last").unwrap();
+        for inserted in ["", "\n", " "] {
+            assert!(split_again_after(one_blank, at, 99, inserted).is_none());
+        }
     }
 
     #[test]
