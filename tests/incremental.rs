@@ -371,3 +371,40 @@ fn a_quote_continued_over_two_paragraphs_takes_the_new_credit_of_the_third() {
     let edited = draft.replace("Ortiz said", "Ortiz added");
     quote_edit_is_seen(draft, &edited, "We will rebuild");
 }
+
+#[test]
+fn the_count_of_paragraphs_too_long_to_attribute_follows_edits() {
+    use copydesk::analysis::MAX_ATTRIBUTED_PARAGRAPH;
+    let long = "The council met again and talked. ".repeat(MAX_ATTRIBUTED_PARAGRAPH / 34 + 1);
+    let draft = format!("Opening line.\n\n{long}\n\nA short one.\n\n{long}\n\nThe end.\n");
+    let config = Config::default();
+    let mut analyzer = Analyzer::new();
+    assert_eq!(
+        analyzer
+            .analyze(&draft, Format::Plain, &config)
+            .long_paragraphs,
+        2
+    );
+    // Shortened below the limit, then typed into elsewhere, then joined to its neighbour.
+    let cut = draft.replacen(&long, "Now short.", 1);
+    assert_eq!(
+        analyzer
+            .analyze(&cut, Format::Plain, &config)
+            .long_paragraphs,
+        1
+    );
+    let typed = cut.replace("A short one.", "A short one, typed into.");
+    assert_eq!(
+        analyzer
+            .analyze(&typed, Format::Plain, &config)
+            .long_paragraphs,
+        1
+    );
+    let joined = typed.replace("Now short.\n\nA short", "Now short. A short");
+    let a = analyzer.analyze(&joined, Format::Plain, &config);
+    assert_eq!(
+        a.long_paragraphs,
+        analyze(&joined, Format::Plain, &config).long_paragraphs
+    );
+    assert_eq!(a.long_paragraphs, 1);
+}

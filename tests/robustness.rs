@@ -624,7 +624,7 @@ mod huge_input {
             m["method"] == "window/logMessage"
                 && m["params"]["message"]
                     .as_str()
-                    .is_some_and(|s| s.contains("quotes in paragraphs over"))
+                    .is_some_and(|s| s.contains("whose quotes are not attributed"))
         });
         assert!(log["params"]["message"]
             .as_str()

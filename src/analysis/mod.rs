@@ -145,6 +145,9 @@ pub struct Analysis {
     /// Lines of the analysed text, built once per analysis for everyone who converts
     /// offsets (duplicate messages, the server's positions, the CLI's output).
     pub lines: Arc<LineIndex>,
+    /// Paragraphs longer than `MAX_ATTRIBUTED_PARAGRAPH`, whose quotes are not attributed
+    /// (counted around the edit, not over the whole list, after a keystroke).
+    pub long_paragraphs: usize,
 }
 
 impl Analysis {
@@ -320,6 +323,7 @@ struct LastText {
     format: Format,
     lines: Arc<LineIndex>,
     paragraphs: Arc<Vec<Paragraph>>,
+    long_paragraphs: usize,
     /// The split found a paragraph on each line (`paragraphs::split_with_mode`).
     per_line: bool,
     keys: Vec<u64>,
@@ -439,6 +443,19 @@ impl Analyzer {
                 )
             })
             .unwrap_or_default();
+        let long = |ps: &[Paragraph]| {
+            ps.iter()
+                .filter(|p| p.span.len() > MAX_ATTRIBUTED_PARAGRAPH)
+                .count()
+        };
+        let long_paragraphs = match (&last, changed) {
+            (Some(l), Some(_)) => {
+                l.long_paragraphs - long(&l.paragraphs[head..l.paragraphs.len() - tail])
+                    + long(&paragraphs[head..paragraphs.len() - tail])
+            }
+            _ => long(&paragraphs),
+        };
+        debug_assert_eq!(long_paragraphs, long(&paragraphs));
         let middle = &paragraphs[head..paragraphs.len() - tail];
         let mut middle_keys = Vec::with_capacity(middle.len());
         let mut found: Vec<Option<Arc<ParagraphFacts>>> = Vec::with_capacity(middle.len());
@@ -564,6 +581,7 @@ impl Analyzer {
             format,
             lines: lines.clone(),
             paragraphs: Arc::clone(&paragraphs),
+            long_paragraphs,
             per_line,
             keys,
             digests,
@@ -575,6 +593,7 @@ impl Analyzer {
             actors: linked.actors,
             quotes,
             lines,
+            long_paragraphs,
         }
     }
 }

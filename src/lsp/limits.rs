@@ -42,19 +42,18 @@ impl Limits {
         } else {
             self.capped = false;
         }
-        let longest = analysis.paragraphs.iter().map(|p| p.span.len()).max();
-        match longest {
-            Some(len) if len > MAX_ATTRIBUTED_PARAGRAPH => {
+        match analysis.long_paragraphs {
+            0 => self.long_paragraph = false,
+            n => {
                 if !std::mem::replace(&mut self.long_paragraph, true) {
                     notices.push(format!(
-                        "copydesk: {uri} has a paragraph of {} KB; quotes in paragraphs over \
-                         {} KB are not attributed or checked",
-                        len / 1024,
+                        "copydesk: {uri} has {n} paragraph{} over {} KB, whose quotes are not \
+                         attributed or checked",
+                        if n == 1 { "" } else { "s" },
                         MAX_ATTRIBUTED_PARAGRAPH / 1024
                     ));
                 }
             }
-            _ => self.long_paragraph = false,
         }
         notices
     }
