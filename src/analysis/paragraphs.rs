@@ -258,20 +258,21 @@ pub fn split_again(
     if prefix + suffix > old_len.min(text.len()) || (format == Format::Markdown && per_line) {
         return None;
     }
-    // The paragraph the window starts with: the last one starting at or before the change,
-    // with another before it.
+    // The paragraph the window starts with: the last one starting at or before the change;
+    // or the first, and the window runs from the start of the text (a headline edited).
     let i0 = old
         .partition_point(|q| q.block.start <= prefix)
-        .checked_sub(1)?;
+        .saturating_sub(1);
     // The paragraph the window stops before: the first one whose line break before it
     // lies in the unchanged suffix; or none, and the window runs to the end of the text
     // (typing at the end of a draft, the commonest place).
     let i1 = old.partition_point(|q| q.block.start < (old_len - suffix) + 1);
-    if i0 == 0 || i1 <= i0 {
+    let (from_start, to_end) = (i0 == 0, i1 >= old.len());
+    // The whole text, or Markdown's front matter in reach: split in full.
+    if i1 <= i0 || (from_start && (to_end || format == Format::Markdown)) {
         return None;
     }
-    let to_end = i1 >= old.len();
-    let ws = old[i0].block.start;
+    let ws = if from_start { 0 } else { old[i0].block.start };
     let we = if to_end {
         text.len()
     } else {
@@ -280,8 +281,9 @@ pub fn split_again(
     if we <= ws || !text.is_char_boundary(we) || (!to_end && !text[..we].ends_with('\n')) {
         return None;
     }
-    // The end of the text closes a window as a blank line does.
-    let closed = |at: usize| to_end || blank_line_before(text, at);
+    // The start and the end of the text close a window as a blank line does.
+    let opened = from_start || blank_line_before(text, ws);
+    let closed = to_end || blank_line_before(text, we);
     let lines = lines(text, ws, we);
     if format == Format::Markdown {
         // As in plain text, the window lies between blank lines, and a block of the last
@@ -303,7 +305,7 @@ pub fn split_again(
                 || s.contains("-->")
                 || mark.is_some_and(|m| s.trim_end() == m)
         });
-        if reaches_out || !blank_line_before(text, ws) || !closed(we) {
+        if reaches_out || !opened || !closed {
             return None;
         }
         let middle = markdown_blocks(text, &lines);
@@ -318,12 +320,12 @@ pub fn split_again(
         if !content.iter().all(|&c| c) {
             return None;
         }
-    } else if !blank_line_before(text, ws) || !closed(we) || (to_end && !content.iter().any(|&c| c))
-    {
+    } else if !opened || !closed || ((from_start || to_end) && !content.iter().any(|&c| c)) {
         // Both ends of the window at a blank line: the draft uses blank lines between
         // paragraphs (before and after the change alike), and what lies outside the
-        // window is split as it was. A window at the end keeps some content, or the
-        // blank line before it might no longer stand between two paragraphs.
+        // window is split as it was. A window at either end of the text keeps some
+        // content, or the blank line beside it might no longer stand between two
+        // paragraphs.
         return None;
     }
     let middle = plain_paragraphs(text, &lines, &content, per_line);
@@ -1055,8 +1057,23 @@ mod tests {
                 split_again_after(draft, at, removed, inserted);
             }
         }
-        // Too close to the start: split in full.
-        assert!(split_again_after(draft, 2, 0, "x").is_none());
+        // At the start: the headline, and the blank lines before it.
+        for (at, removed, inserted) in [
+            (2, 0, "x"),
+            (0, 0, "\n\n"),
+            (0, 4, ""),
+            (0, 0, "Kicker\n\n"),
+        ] {
+            assert!(
+                split_again_after(draft, at, removed, inserted).is_some(),
+                "{inserted:?}"
+            );
+        }
+        // Deleting the paragraph before the draft's only blank line: split in full.
+        let one_blank = "First one\n\nLast, two\nlines.\n";
+        for inserted in ["", "\n", " "] {
+            assert!(split_again_after(one_blank, 0, 9, inserted).is_none());
+        }
     }
 
     #[test]
@@ -1137,8 +1154,8 @@ mod tests {
         // split in full.
         assert!(split_again_after(draft, two + 2, 0, "\n\n").is_none());
         assert!(split_again_after(draft, two + 2, 0, "\n \n").is_none());
-        // Too close to an end.
-        assert!(split_again_after(draft, 1, 0, "x").is_none());
+        // At the start.
+        assert!(split_again_after(draft, 1, 0, "x").is_some());
     }
 
     proptest::proptest! {
