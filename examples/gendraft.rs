@@ -4,7 +4,11 @@
 //! ```sh
 //! cargo run --release --example gendraft -- 100000 > /tmp/d100k.txt
 //! cargo run --release --example gendraft -- 1000000 7 > /tmp/d1m.txt   # seed 7
+//! cargo run --release --example gendraft -- 100000 --lines > /tmp/l100k.txt
 //! ```
+//!
+//! `--lines` writes each paragraph on one line with no blank lines between them, as a CMS
+//! export (and the reference article) has it.
 //!
 //! The draft's statistics go to standard error.
 
@@ -14,8 +18,10 @@ mod gen;
 use std::io::Write;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let usage = "usage: gendraft WORDS [SEED]   (WORDS like 10000, 100k or 1m)";
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    let lines = all.iter().any(|a| a == "--lines");
+    let mut args = all.into_iter().filter(|a| a != "--lines");
+    let usage = "usage: gendraft WORDS [SEED] [--lines]   (WORDS like 10000, 100k or 1m)";
     let Some(words) = args.next().and_then(|w| parse_count(&w)) else {
         eprintln!("{usage}");
         std::process::exit(2);
@@ -29,8 +35,21 @@ fn main() {
         }
     };
     let d = gen::draft(words, seed);
+    let text = if lines {
+        let mut t: String = d
+            .text
+            .split("\n\n")
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| p.trim().split('\n').collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+            .join("\n");
+        t.push('\n');
+        t
+    } else {
+        d.text.clone()
+    };
     let mut out = std::io::stdout().lock();
-    if out.write_all(d.text.as_bytes()).is_err() {
+    if out.write_all(text.as_bytes()).is_err() {
         std::process::exit(2);
     }
     eprintln!(
