@@ -242,11 +242,12 @@ fn blank_line_before(text: &str, at: usize) -> bool {
 /// long) when the two texts share their first `prefix` and last `suffix` bytes: only the
 /// paragraphs around the change are split again, between blank lines on either side that
 /// the change does not touch, or, in a draft with a paragraph on each line (`per_line`,
-/// as the last split found it), between the lines around the change. The same result as
-/// `split` (tested), and the same mode; `None` when there is no such boundary with a
-/// paragraph beyond it on either side, when the change may switch a draft between the two
-/// ways of writing paragraphs, or the format is Markdown (whose fences and front matter
-/// reach across the whole text).
+/// as the last split found it), between the lines around the change; the start or the end
+/// of the text may close the window. The same result as `split` (tested), and the same
+/// mode; `None` when there is no such boundary, when the change may switch a plain draft
+/// between the two ways of writing paragraphs, when the window is the whole text, or, in
+/// Markdown, when something in the window (a fence, a comment, a line that could close
+/// front matter) may reach beyond it or the window starts the text (front matter).
 pub fn split_again(
     old: &[Paragraph],
     old_len: usize,
