@@ -83,7 +83,18 @@ pub fn run_stdio() -> i32 {
             return 2;
         }
     };
-    let code = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Standard output straight to its file descriptor: Rust's `Stdout` is line-buffered
+    // and writes a message's header (which ends in CRLF) and its body in two calls, so the
+    // client wakes twice for every message.
+    use std::os::fd::AsFd;
+    let output = match std::io::stdout().as_fd().try_clone_to_owned() {
+        Ok(fd) => tokio::fs::File::from_std(std::fs::File::from(fd)),
+        Err(e) => {
+            eprintln!("copydesk: cannot write to standard output: {e}");
+            return 2;
+        }
+    };
+    let code = runtime.block_on(serve(tokio::io::stdin(), output));
     // Blocking stdin reads would otherwise keep the process alive after `exit`.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     code
