@@ -1668,6 +1668,15 @@ mod tests {
         patched(&paras, &mut cache, &mut memo);
     }
 
+    /// `n` fillers sharing "zebra quartz abq", then the target sharing it too; and its index.
+    fn fillers_then_target(n: usize) -> (Vec<String>, usize) {
+        let mut paras: Vec<String> = (0..n)
+            .map(|i| format!("zebra quartz abq {}", own(i, 3)))
+            .collect();
+        paras.push(format!("zebra quartz abq {}", own(675, 3)));
+        (paras, n)
+    }
+
     /// A keystroke in one paragraph changes the pair of a paragraph that shares only
     /// features filed under many others with it, the last place where those lists are
     /// still usable: `patch_in_place` must reach that far down them.
@@ -1675,11 +1684,7 @@ mod tests {
     fn an_edit_reaches_the_last_paragraph_a_long_list_serves() {
         // POSTING_CAP - 1 fillers, then the target: it reads both shared lists, the
         // fillers tie for it and the first one is its pair.
-        let mut paras: Vec<String> = (0..POSTING_CAP - 1)
-            .map(|i| format!("zebra quartz abq {}", own(i, 3)))
-            .collect();
-        paras.push(format!("zebra quartz abq {}", own(675, 3)));
-        let target = paras.len() - 1;
+        let (mut paras, target) = fillers_then_target(POSTING_CAP - 1);
         let (mut cache, mut memo) = (FxHashMap::default(), PairMemo::new());
         let before = patched(&paras, &mut cache, &mut memo);
         assert!(
@@ -1695,22 +1700,31 @@ mod tests {
         );
     }
 
-    /// A keystroke that files one more paragraph under a long list pushes it past the
-    /// cap for a later paragraph, which loses every candidate it found there.
-    #[test]
-    fn an_edit_that_fills_a_list_takes_its_candidates_away() {
+    /// A paragraph with nothing in common with the others, `POSTING_CAP - 1` fillers that
+    /// share "zebra quartz abq", and the target, which shares it too: the fillers' lists are
+    /// just usable to it. Then `edit` becomes the first paragraph: the target's pairs
+    /// before and after.
+    fn fill_the_target_lists(edit: &str) -> (Vec<Pair>, Vec<Pair>, usize) {
         let mut paras = vec![format!("walrus lantern pebble {}", own(650, 3))];
         paras.extend((1..POSTING_CAP).map(|i| format!("zebra quartz abq {}", own(i, 3))));
         paras.push(format!("zebra quartz abq {}", own(675, 3)));
         let target = paras.len() - 1;
         let (mut cache, mut memo) = (FxHashMap::default(), PairMemo::new());
         let before = patched(&paras, &mut cache, &mut memo);
+        paras[0] = format!("{edit} {}", own(650, 3));
+        let after = patched(&paras, &mut cache, &mut memo);
+        (before, after, target)
+    }
+
+    /// A keystroke that files one more paragraph under a long list pushes it past the
+    /// cap for a later paragraph, which loses every candidate it found there.
+    #[test]
+    fn an_edit_that_fills_a_list_takes_its_candidates_away() {
+        let (before, after, target) = fill_the_target_lists("zebra quartz abq");
         assert!(
             before.iter().any(|p| p.copy == target && p.of == 1),
             "{before:?}"
         );
-        paras[0] = format!("zebra quartz abq {}", own(650, 3));
-        let after = patched(&paras, &mut cache, &mut memo);
         assert!(after.iter().all(|p| p.copy != target), "{after:?}");
     }
 
@@ -1719,11 +1733,7 @@ mod tests {
     /// running sums up to the cap).
     #[test]
     fn an_edit_that_empties_a_list_gives_its_candidates_back() {
-        let mut paras: Vec<String> = (0..POSTING_CAP)
-            .map(|i| format!("zebra quartz abq {}", own(i, 3)))
-            .collect();
-        paras.push(format!("zebra quartz abq {}", own(675, 3)));
-        let target = paras.len() - 1;
+        let (mut paras, target) = fillers_then_target(POSTING_CAP);
         let (mut cache, mut memo) = (FxHashMap::default(), PairMemo::new());
         let before = patched(&paras, &mut cache, &mut memo);
         assert!(before.iter().all(|p| p.copy != target), "{before:?}");
@@ -1736,15 +1746,8 @@ mod tests {
     /// with the later one: it is no candidate of it, yet fills the list they share.
     #[test]
     fn an_edit_sharing_one_feature_can_fill_a_list() {
-        let mut paras = vec![format!("walrus lantern pebble {}", own(650, 3))];
-        paras.extend((1..POSTING_CAP).map(|i| format!("zebra quartz abq {}", own(i, 3))));
-        paras.push(format!("zebra quartz abq {}", own(675, 3)));
-        let target = paras.len() - 1;
-        let (mut cache, mut memo) = (FxHashMap::default(), PairMemo::new());
-        let before = patched(&paras, &mut cache, &mut memo);
+        let (before, after, target) = fill_the_target_lists("zebra quartz walrus");
         assert!(before.iter().any(|p| p.copy == target), "{before:?}");
-        paras[0] = format!("zebra quartz walrus {}", own(650, 3));
-        let after = patched(&paras, &mut cache, &mut memo);
         assert!(after.iter().all(|p| p.copy != target), "{after:?}");
     }
 
