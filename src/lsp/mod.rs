@@ -70,6 +70,21 @@ fn limit_malloc_arenas() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn limit_malloc_arenas() {}
 
+/// Standard output straight to its file descriptor: Rust's `Stdout` is line-buffered and
+/// writes a message's header (which ends in CRLF) and its body in two calls, so the client
+/// would wake twice for every message.
+#[cfg(unix)]
+fn stdout() -> std::io::Result<tokio::fs::File> {
+    use std::os::fd::AsFd;
+    let fd = std::io::stdout().as_fd().try_clone_to_owned()?;
+    Ok(tokio::fs::File::from_std(std::fs::File::from(fd)))
+}
+
+#[cfg(not(unix))]
+fn stdout() -> std::io::Result<tokio::io::Stdout> {
+    Ok(tokio::io::stdout())
+}
+
 pub fn run_stdio() -> i32 {
     limit_malloc_arenas();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -83,12 +98,8 @@ pub fn run_stdio() -> i32 {
             return 2;
         }
     };
-    // Standard output straight to its file descriptor: Rust's `Stdout` is line-buffered
-    // and writes a message's header (which ends in CRLF) and its body in two calls, so the
-    // client wakes twice for every message.
-    use std::os::fd::AsFd;
-    let output = match std::io::stdout().as_fd().try_clone_to_owned() {
-        Ok(fd) => tokio::fs::File::from_std(std::fs::File::from(fd)),
+    let output = match stdout() {
+        Ok(o) => o,
         Err(e) => {
             eprintln!("copydesk: cannot write to standard output: {e}");
             return 2;
