@@ -294,11 +294,7 @@ pub fn split_again(
         // comment, and no line that could close the front matter the text opens with. Then
         // the window splits from a fresh start as the whole text would, and what follows
         // it is read as it was.
-        let mark = text
-            .split('\n')
-            .next()
-            .map(str::trim_end)
-            .filter(|t| *t == "---" || *t == "+++");
+        let mark = front_matter_mark(text);
         let reaches_out = lines.iter().any(|l| {
             let s = &text[l.start..l.end];
             fence(s).is_some()
@@ -416,17 +412,16 @@ fn list_marker(t: &str) -> Option<usize> {
     }
 }
 
-/// The front matter's opening line (`---` or `+++`) if the text starts with one.
-fn front_matter_mark<'a>(text: &'a str, lines: &[Line]) -> Option<&'a str> {
-    let first = lines.first()?;
-    let t = text[first.start..first.end].trim_end();
+/// The front matter's opening mark (`---` or `+++`) if the text's first line is one.
+fn front_matter_mark(text: &str) -> Option<&str> {
+    let t = text.split('\n').next()?.trim_end();
     (t == "---" || t == "+++").then_some(t)
 }
 
 fn split_markdown(text: &str, lines: &[Line]) -> Vec<Paragraph> {
     let mut i = 0;
     // Front matter: YAML (---) or TOML (+++) at the very top.
-    if let Some(t) = front_matter_mark(text, lines) {
+    if let Some(t) = front_matter_mark(text) {
         if let Some(close) = lines[1..]
             .iter()
             .position(|l| text[l.start..l.end].trim_end() == t)
