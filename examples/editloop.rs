@@ -14,7 +14,8 @@ fn main() {
     let edits: usize = args.next().map_or(200, |n| n.parse().expect("EDITS"));
     // What each keystroke types: "x" (inside a word) by default; "Q" starts a new name at
     // the start of a word, so the names are linked again; "probe" types "x" in the middle
-    // of the text and deletes it again, alternately, as `lsp_probe.py --latency` does.
+    // of the text and deletes it again, alternately, as `lsp_probe.py --latency` does;
+    // "type:TEXT" types TEXT a character at a time.
     let typed = args.next().unwrap_or_else(|| "x".to_string());
     let mut text = std::fs::read_to_string(&path).expect("readable UTF-8 file");
     if typed == "probe" {
@@ -27,9 +28,19 @@ fn main() {
     analyzer.analyze(&text, Format::Plain, &config);
     eprintln!("first analysis: {:?}", t0.elapsed());
     let mut times = Vec::with_capacity(edits);
+    // "type:TEXT" types TEXT a character at a time at one site, then at the next: what a
+    // reporter adding a sentence does.
+    let sentence: Option<Vec<char>> = typed.strip_prefix("type:").map(|t| t.chars().collect());
     for k in 0..edits {
-        let i = k % sites.len();
+        let (i, typed) = match &sentence {
+            Some(chars) => (
+                (k / chars.len()) % sites.len(),
+                chars[k % chars.len()].to_string(),
+            ),
+            None => (k % sites.len(), typed.clone()),
+        };
         text.insert_str(sites[i], &typed);
+        sites[i] += typed.len();
         for s in sites.iter_mut().skip(i + 1) {
             *s += typed.len();
         }
@@ -39,7 +50,12 @@ fn main() {
     }
     times.sort();
     if let (Some(min), Some(median)) = (times.first(), times.get(times.len() / 2)) {
-        eprintln!("{edits} edits: median {median:?}, min {min:?}");
+        let p90 = times[times.len() * 9 / 10];
+        let max = times[times.len() - 1];
+        let slow = times.iter().filter(|t| t.as_micros() > 5000).count();
+        eprintln!(
+            "{edits} edits: median {median:?}, min {min:?}, 90th {p90:?}, max {max:?}, {slow} over 5 ms"
+        );
     }
 }
 

@@ -36,6 +36,11 @@ fn insertion() -> impl Strategy<Value = String> {
         2 => Just(" Velasquez said ".to_string()),
         2 => Just(" Anna Kowalski, the port’s safety director, said ".to_string()),
         1 => Just("Kowalski".to_string()),
+        // Capitalised words at a sentence start, which name someone only if the draft
+        // already does.
+        1 => Just(". Noordzee ".to_string()),
+        1 => Just(". Maria ".to_string()),
+        1 => Just(". Zorblax ".to_string()),
         2 => Just(" he ".to_string()),
         1 => Just(" She said it ".to_string()),
         2 => Just("“Quoted words here,” she said. ".to_string()),

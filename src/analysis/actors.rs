@@ -107,14 +107,33 @@ pub fn speech_flags(text: &str, tokens: &[Token]) -> Vec<bool> {
 /// included: they name no new actor) reuses the names.
 pub fn digest(mentions: &Mentions, speech: &[bool]) -> u64 {
     use std::hash::{Hash, Hasher};
-    let flag = |i: usize| speech.get(i).copied().unwrap_or(false);
     let mut h = std::collections::hash_map::DefaultHasher::new();
     mentions.candidates.len().hash(&mut h);
     for c in &mentions.candidates {
-        (&c.name, c.kind, c.subtype, c.via, &c.roles, &c.affiliation).hash(&mut h);
-        (c.gender, c.weak, c.locative, c.the, &c.alias).hash(&mut h);
-        (flag(c.last_token + 1) || flag(c.first_token.wrapping_sub(1))).hash(&mut h);
+        hash_candidate(c, speech, &mut h);
     }
+    h.finish()
+}
+
+/// Everything `link_names` reads of one candidate.
+fn hash_candidate(c: &Candidate, speech: &[bool], h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    let flag = |i: usize| speech.get(i).copied().unwrap_or(false);
+    (&c.name, c.kind, c.subtype, c.via, &c.roles, &c.affiliation).hash(h);
+    (c.gender, c.weak, c.locative, c.the, &c.alias).hash(h);
+    (flag(c.last_token + 1) || flag(c.first_token.wrapping_sub(1))).hash(h);
+}
+
+/// A hash of some candidates of a paragraph (`Names::cores`), as strong as `digest`'s.
+fn hash_candidates<'c>(cs: impl Iterator<Item = &'c Candidate>, speech: &[bool]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut n = 0usize;
+    for c in cs {
+        hash_candidate(c, speech, &mut h);
+        n += 1;
+    }
+    h.write_usize(n);
     h.finish()
 }
 
@@ -217,6 +236,19 @@ fn name_words(name: &str) -> Vec<&str> {
     name_words_iter(name).collect()
 }
 
+/// The kind of actor a candidate that names no known one starts, if any.
+fn new_kind(c: &Candidate, v: &ParaView) -> Option<ActorKind> {
+    let speech_next =
+        is_speech_verb(v, c.last_token + 1) || is_speech_verb(v, c.first_token.wrapping_sub(1));
+    match c.kind {
+        Some(ActorKind::Person) if !c.weak => Some(ActorKind::Person),
+        Some(k) if !c.weak && k != ActorKind::Person => Some(k),
+        _ if speech_next && !c.the && plausible_surname(&c.name) => Some(ActorKind::Person),
+        None if !c.weak && c.locative => Some(ActorKind::Place),
+        _ => None,
+    }
+}
+
 fn is_speech_verb(v: &ParaView, i: usize) -> bool {
     v.speech.get(i).copied().unwrap_or(false)
 }
@@ -253,7 +285,7 @@ pub struct Linked {
 /// What linking decides from names alone: the actors (without mentions) and which
 /// candidate and nominal of which paragraph names which actor. It reads only what
 /// `digest` hashes, so it is reused across edits that leave every digest unchanged.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Names {
     actors: Vec<Actor>,
     /// Each actor's gender as names and titles give it, side by side: a keystroke copies
@@ -268,9 +300,64 @@ pub struct Names {
     lower_roles: Vec<Vec<String>>,
     roster_phrases: Vec<(String, usize)>,
     org_parts: FxHashMap<String, Vec<usize>>,
+    /// The tables pass 2 looked names up in, as they ended: actors by lowercase name and
+    /// alias, people by the proper suffixes and the first word of their names.
+    by_name: FxHashMap<String, usize>,
+    suffixes: FxHashMap<String, Vec<usize>>,
+    firsts: FxHashMap<String, Vec<usize>>,
+    /// Per paragraph: `hash_candidates` of its placed candidates, in order.
+    cores: Vec<u64>,
 }
 
 impl Names {
+    /// Whether linking leaves this candidate alone wherever it stands: it cannot start an
+    /// actor and names none that pass 2's tables know (at their fullest, so none it could
+    /// have found at its turn either). Such a candidate changes nothing in linking, so
+    /// typing one (most keystrokes inside a capitalised word) leaves the names as they are.
+    /// (Passes 1a and 1b take only candidates that would start an actor.)
+    fn inert(&self, c: &Candidate, v: &ParaView, lower: &mut String) -> bool {
+        new_kind(c, v).is_none()
+            && !self.by_name.contains_key(lowercase_into(&c.name, lower))
+            && !self
+                .suffixes
+                .contains_key(name_words_iter(&c.name).last().unwrap_or(""))
+            && !self.firsts.contains_key(&c.name)
+            && !self.org_parts.contains_key(&c.name)
+    }
+
+    /// The names of a document whose paragraphs differ from those these were linked from
+    /// only in `changed`, if each of them places the same candidates as before, give or
+    /// take inert ones: then linking would decide everything as it did (the candidates it
+    /// places are the same, in the same order; the others find nothing), and only the
+    /// changed paragraphs' candidate numbers move. `false`, with nothing changed, if not.
+    fn patch(&mut self, paras: &Paras, changed: &[usize]) -> bool {
+        let mut lower = String::new();
+        let mut moved: Vec<(usize, Vec<usize>)> = Vec::with_capacity(changed.len());
+        for &p in changed {
+            if p + 1 >= self.placed_at.len() {
+                return false;
+            }
+            let v = (paras.view)(p);
+            let kept: Vec<usize> = (0..v.mentions.candidates.len())
+                .filter(|&ci| !self.inert(&v.mentions.candidates[ci], &v, &mut lower))
+                .collect();
+            let core = hash_candidates(kept.iter().map(|&ci| &v.mentions.candidates[ci]), v.speech);
+            if kept.len() != self.placed_in(p).len() || core != self.cores[p] {
+                return false;
+            }
+            moved.push((p, kept));
+        }
+        for (p, kept) in moved {
+            let (a, b) = (self.placed_at[p], self.placed_at[p + 1]);
+            let mut old: Vec<usize> = self.placed[a..b].iter().map(|x| x.0).collect();
+            old.sort_unstable();
+            for x in &mut self.placed[a..b] {
+                x.0 = kept[old.partition_point(|&o| o < x.0)];
+            }
+        }
+        true
+    }
+
     fn placed_in(&self, p: usize) -> &[(usize, usize, Via)] {
         match (self.placed_at.get(p), self.placed_at.get(p + 1)) {
             (Some(&a), Some(&b)) => &self.placed[a..b],
@@ -331,11 +418,15 @@ fn by_paragraph<T: Copy>(mut items: Vec<(usize, T)>, paragraphs: usize) -> (Vec<
 #[derive(Default)]
 pub struct LinkMemo {
     key: u64,
+    /// The paragraph digests `names` stand for.
+    digests: Vec<u64>,
     roster: Option<Arc<Roster>>,
     names: Option<Arc<Names>>,
     assembled: Option<Assembled>,
     /// Calls so far, to name the one `Linked::since` refers to.
     calls: u64,
+    /// Of those, the calls that linked the names afresh.
+    relinks: u64,
 }
 
 /// The document's paragraphs as linking reads them: keys and digests side by side, and
@@ -371,17 +462,30 @@ pub fn link_with(paras: &Paras, roster: Option<&Arc<Roster>>, memo: &mut LinkMem
         (None, None) => true,
         _ => false,
     };
-    let names = match &memo.names {
-        Some(n) if memo.key == key && same_roster => n.clone(),
+    let reuse = memo.names.is_some() && same_roster;
+    let same = reuse && memo.key == key;
+    let names = match () {
+        _ if same => memo.names.clone().expect("reused"),
+        _ if reuse && patch_names(paras, memo) => {
+            memo.key = key;
+            let n = memo.names.clone().expect("patched");
+            debug_assert!(
+                *n == link_names(&paras.all(), roster.map(|r| &**r)),
+                "patched names differ from linking afresh"
+            );
+            n
+        }
         _ => {
             let views = views.get_or_insert_with(|| paras.all());
             let n = Arc::new(link_names(views, roster.map(|r| &**r)));
             *memo = LinkMemo {
                 key,
+                digests: paras.digests.to_vec(),
                 roster: roster.cloned(),
                 names: Some(n.clone()),
                 assembled: None,
                 calls: memo.calls,
+                relinks: memo.relinks + 1,
             };
             n
         }
@@ -398,6 +502,37 @@ pub fn link_with(paras: &Paras, roster: Option<&Arc<Roster>>, memo: &mut LinkMem
     let linked = fresh.linked(call, None);
     memo.assembled = Some(fresh);
     linked
+}
+
+/// Brings the memo's names up to date by `Names::patch` when the paragraphs are the same
+/// ones (their number unchanged) and only some digests differ; `false` if it does not
+/// apply, and then the memo's names are gone.
+fn patch_names(paras: &Paras, memo: &mut LinkMemo) -> bool {
+    if memo.digests.len() != paras.digests.len() {
+        return false;
+    }
+    let changed: Vec<usize> = (0..paras.digests.len())
+        .filter(|&p| paras.digests[p] != memo.digests[p])
+        .collect();
+    // The assembly shares the names; let go of its reference so they can be changed in
+    // place (`reassemble` wants the very same names back).
+    if let Some(a) = &mut memo.assembled {
+        a.names = Arc::default();
+    }
+    let Some(mut names) = memo.names.take() else {
+        return false;
+    };
+    if !Arc::get_mut(&mut names).is_some_and(|n| n.patch(paras, &changed)) {
+        return false;
+    }
+    for &p in &changed {
+        memo.digests[p] = paras.digests[p];
+    }
+    if let Some(a) = &mut memo.assembled {
+        a.names = names.clone();
+    }
+    memo.names = Some(names);
+    true
 }
 
 pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
@@ -535,6 +670,7 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
         }
     }
     build_index(&t, &mut suffixes, &mut firsts);
+    let (suffixes, firsts) = (suffixes, firsts);
 
     // Pass 2: single words and weak candidates join what is known.
     // Where each actor has been mentioned, for "the most recent of these people".
@@ -596,19 +732,7 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
             } else if let Some(among) = org_parts.get(&c.name).filter(|_| !c.locative) {
                 Some((among[0], Via::Name))
             } else {
-                let speech_next = is_speech_verb(v, c.last_token + 1)
-                    || is_speech_verb(v, c.first_token.wrapping_sub(1));
-                let kind = match c.kind {
-                    Some(ActorKind::Person) if !c.weak => Some(ActorKind::Person),
-                    Some(k) if !c.weak && k != ActorKind::Person => Some(k),
-                    _ if speech_next && !c.the && plausible_surname(&c.name) => {
-                        Some(ActorKind::Person)
-                    }
-                    None if !c.weak && c.locative => Some(ActorKind::Place),
-                    None if !c.weak && c.the => None,
-                    _ => None,
-                };
-                kind.map(|k| {
+                new_kind(c, v).map(|k| {
                     let i = t.add(&c.name, k);
                     (i, c.via)
                 })
@@ -665,7 +789,23 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
             .collect(),
         views.len(),
     );
+    let cores = views
+        .iter()
+        .enumerate()
+        .map(|(p, v)| {
+            let mut cis: Vec<usize> = placed[placed_at[p]..placed_at[p + 1]]
+                .iter()
+                .map(|x| x.0)
+                .collect();
+            cis.sort_unstable();
+            hash_candidates(cis.iter().map(|&ci| &v.mentions.candidates[ci]), v.speech)
+        })
+        .collect();
     Names {
+        by_name: t.by_name,
+        suffixes,
+        firsts,
+        cores,
         genders: t.actors.iter().map(|a| a.gender).collect(),
         actors: t.actors,
         placed,
@@ -1318,5 +1458,64 @@ fn pronouns_in(
                 },
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::{analyze, Analyzer, Config, Format};
+
+    const DRAFT: &str = "The Harbour Authority fined Noordzee Container Terminals on Tuesday.\n\n\
+Maria Velasquez, the authority's chief executive, said the Qorvath plan was dead.\n\n\
+Velasquez said she would meet Tom Brennan of the dock workers' union.\n\n\
+Ostrander said the port was safe.\n";
+
+    /// Analyses `DRAFT`, then `edited` with the same analyzer; whether the names of the
+    /// first were brought up to date (not linked afresh), and that the result is a fresh
+    /// analysis's.
+    fn names_patched(edited: &str) -> bool {
+        let config = Config::default();
+        let mut analyzer = Analyzer::new();
+        analyzer.analyze(DRAFT, Format::Plain, &config);
+        let memo = &analyzer.link_memo;
+        let (relinks, digests) = (memo.relinks, memo.digests.clone());
+        let again = analyzer.analyze(edited, Format::Plain, &config);
+        let fresh = analyze(edited, Format::Plain, &config);
+        assert_eq!(format!("{:?}", again.actors), format!("{:?}", fresh.actors));
+        assert_eq!(format!("{:?}", again.quotes), format!("{:?}", fresh.quotes));
+        let memo = &analyzer.link_memo;
+        assert_ne!(memo.digests, digests, "the edit changed what linking reads");
+        memo.relinks == relinks
+    }
+
+    #[test]
+    fn typing_inside_a_word_that_names_nobody_keeps_the_names() {
+        assert!(names_patched(&DRAFT.replace("Qorvath", "Qorvathy")));
+        // At a sentence start, its capitals prove nothing. Before a name: the name's
+        // candidate is the paragraph's second now.
+        assert!(names_patched(
+            &DRAFT.replace("union.", "union. Qwerty was late.")
+        ));
+        assert!(names_patched(&DRAFT.replace("Maria", "Qwerty. Maria")));
+    }
+
+    #[test]
+    fn typing_a_name_links_afresh() {
+        let after = |s: &str| DRAFT.replace("union.", &format!("union. {s} was late."));
+        // A new person: who "she" is may change.
+        assert!(!names_patched(
+            &DRAFT.replace("Qorvath plan", "Qorvath plan, Anna Kowalski said,")
+        ));
+        // Next to a speech verb it is someone's surname now.
+        assert!(!names_patched(
+            &DRAFT.replace("the Qorvath plan was", "Qorvath said the plan was")
+        ));
+        // Names pass 2 knows: an actor's whole name, a person's surname or first name, an
+        // organisation's short form.
+        assert!(!names_patched(&DRAFT.replace("Qorvath", "Ostrander")));
+        assert!(!names_patched(&after("Brennan")));
+        assert!(!names_patched(&after("Qorvath Brennan")));
+        assert!(!names_patched(&after("Maria")));
+        assert!(!names_patched(&after("Noordzee")));
     }
 }
