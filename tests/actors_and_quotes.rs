@@ -49,6 +49,19 @@ fn quote_starting<'a>(a: &'a Analysis, text: &str, words: &str) -> &'a Quote {
 mod actors {
     use super::*;
 
+    /// A surname two people share is the one named last, even when that was by first
+    /// name only.
+    #[test]
+    fn a_shared_surname_is_whoever_was_named_last() {
+        let t = "Anna Brennan chaired the meeting.\n\nTom Brennan spoke next.\n\nLater, Anna closed the session.\n\nBrennan said the budget was settled.\n";
+        let a = run(t);
+        assert_eq!(owner_of(&a, t, "Anna", 1), Some("Anna Brennan"));
+        assert_eq!(owner_of(&a, t, "Brennan", 2), Some("Anna Brennan"));
+        let t = t.replace("Later, Anna closed", "Later, the clerk closed");
+        let a = run(&t);
+        assert_eq!(owner_of(&a, &t, "Brennan", 2), Some("Tom Brennan"));
+    }
+
     /// "He" inside Reed's own quote is not Reed: it is the last other man named before.
     #[test]
     fn a_pronoun_in_the_speakers_own_quote_is_someone_else() {

@@ -106,13 +106,8 @@ pub fn speech_flags(text: &str, tokens: &[Token]) -> Vec<bool> {
 /// Typing that changes none of it (most keystrokes, nominals like "the council"
 /// included: they name no new actor) reuses the names.
 pub fn digest(mentions: &Mentions, speech: &[bool]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    mentions.candidates.len().hash(&mut h);
-    for c in &mentions.candidates {
-        hash_candidate(c, speech, &mut h);
-    }
-    h.finish()
+    let cs = &mentions.candidates;
+    hash_candidates(cs, 0..cs.len(), speech)
 }
 
 /// Everything `link_names` reads of one candidate.
@@ -124,16 +119,19 @@ fn hash_candidate(c: &Candidate, speech: &[bool], h: &mut impl std::hash::Hasher
     (flag(c.last_token + 1) || flag(c.first_token.wrapping_sub(1))).hash(h);
 }
 
-/// A hash of some candidates of a paragraph (`Names::cores`), as strong as `digest`'s.
-fn hash_candidates<'c>(cs: impl Iterator<Item = &'c Candidate>, speech: &[bool]) -> u64 {
-    use std::hash::Hasher;
+/// A hash of some of a paragraph's candidates (`which`, in order): of all of them, its
+/// `digest`.
+fn hash_candidates(
+    cs: &[Candidate],
+    which: impl ExactSizeIterator<Item = usize>,
+    speech: &[bool],
+) -> u64 {
+    use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    let mut n = 0usize;
-    for c in cs {
-        hash_candidate(c, speech, &mut h);
-        n += 1;
+    which.len().hash(&mut h);
+    for i in which {
+        hash_candidate(&cs[i], speech, &mut h);
     }
-    h.write_usize(n);
     h.finish()
 }
 
@@ -341,7 +339,7 @@ impl Names {
             let kept: Vec<usize> = (0..v.mentions.candidates.len())
                 .filter(|&ci| !self.inert(&v.mentions.candidates[ci], &v, &mut lower))
                 .collect();
-            let core = hash_candidates(kept.iter().map(|&ci| &v.mentions.candidates[ci]), v.speech);
+            let core = hash_candidates(&v.mentions.candidates, kept.iter().copied(), v.speech);
             if kept.len() != self.placed_in(p).len() || core != self.cores[p] {
                 return false;
             }
@@ -606,12 +604,13 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
     // Name-part index: every proper suffix and the first word of each person's name.
     let mut suffixes: FxHashMap<String, Vec<usize>> = FxHashMap::default();
     let mut firsts: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    // Actors are only added, never renamed, so the index is extended from the first actor
+    // it has not seen (`from`), in the same order a rebuild would take.
     let build_index = |t: &Table,
+                       from: usize,
                        suffixes: &mut FxHashMap<String, Vec<usize>>,
                        firsts: &mut FxHashMap<String, Vec<usize>>| {
-        suffixes.clear();
-        firsts.clear();
-        for (i, a) in t.actors.iter().enumerate() {
+        for (i, a) in t.actors.iter().enumerate().skip(from) {
             if a.kind != ActorKind::Person {
                 continue;
             }
@@ -624,7 +623,8 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
             }
         }
     };
-    build_index(&t, &mut suffixes, &mut firsts);
+    build_index(&t, 0, &mut suffixes, &mut firsts);
+    let indexed = t.actors.len();
     // Short forms of organisations: "Noordzee" for Noordzee Container Terminals, "Rovers"
     // for Harbourside Rovers. A lone cue or common word ("Group", "Union") is not one.
     let mut org_parts: FxHashMap<String, Vec<usize>> = FxHashMap::default();
@@ -669,22 +669,23 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
             placed.push((p, ci, i, c.via));
         }
     }
-    build_index(&t, &mut suffixes, &mut firsts);
+    build_index(&t, indexed, &mut suffixes, &mut firsts);
     let (suffixes, firsts) = (suffixes, firsts);
 
     // Pass 2: single words and weak candidates join what is known.
-    // Where each actor has been mentioned, for "the most recent of these people".
-    let mut seen_at: Vec<std::collections::BTreeSet<(usize, usize)>> =
-        vec![Default::default(); t.actors.len()];
-    for &(p, ci, i, _) in &placed {
-        seen_at[i].insert((p, ci));
-    }
-    // Positions are (paragraph, candidate): the order of mentions, independent of offsets.
-    type Seen = std::collections::BTreeSet<(usize, usize)>;
-    let recent = |seen_at: &[Seen], among: &[usize], at: (usize, usize)| -> usize {
+    // For "the most recent of these people": each actor's latest mention before the
+    // candidate at hand. Pass 2 goes through the document in order, so pass 1's mentions,
+    // sorted, are swept alongside it and its own are the latest when made. Positions are
+    // (paragraph, candidate): the order of mentions, independent of offsets.
+    type At = (usize, usize);
+    let mut pass1: Vec<(At, usize)> = placed.iter().map(|&(p, ci, i, _)| ((p, ci), i)).collect();
+    pass1.sort_unstable();
+    let mut swept = 0;
+    let mut last_seen: Vec<Option<At>> = vec![None; t.actors.len()];
+    let recent = |last_seen: &[Option<At>], among: &[usize]| -> usize {
         among
             .iter()
-            .filter_map(|&a| seen_at.get(a)?.range(..at).next_back().map(|&o| (o, a)))
+            .filter_map(|&a| Some((last_seen.get(a).copied().flatten()?, a)))
             .max()
             .map(|(_, a)| a)
             .unwrap_or(among[0])
@@ -703,10 +704,14 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
     let mut lower = String::new();
     for (p, v) in views.iter().enumerate() {
         for (ci, c) in v.mentions.candidates.iter().enumerate() {
+            let at = (p, ci);
+            while let Some(&(o, i)) = pass1.get(swept).filter(|e| e.0 < at) {
+                last_seen[i] = Some(o);
+                swept += 1;
+            }
             if already[first[p] + ci] {
                 continue;
             }
-            let at = (p, ci);
             let surname = name_words_iter(&c.name).last().unwrap_or("");
             let by_name = if town_as_surname(c) {
                 None // the town may be an actor too ("in Redmond"): this is the person
@@ -726,9 +731,9 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
                 } else {
                     Via::Surname
                 };
-                Some((recent(&seen_at, among, at), via))
+                Some((recent(&last_seen, among), via))
             } else if let Some(among) = firsts.get(&c.name) {
-                Some((recent(&seen_at, among, at), Via::FirstName))
+                Some((recent(&last_seen, among), Via::FirstName))
             } else if let Some(among) = org_parts.get(&c.name).filter(|_| !c.locative) {
                 Some((among[0], Via::Name))
             } else {
@@ -740,10 +745,10 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
             if let Some((i, via)) = found {
                 t.enrich(i, c);
                 placed.push((p, ci, i, via));
-                if seen_at.len() <= i {
-                    seen_at.resize(i + 1, Default::default());
+                if last_seen.len() <= i {
+                    last_seen.resize(i + 1, None);
                 }
-                seen_at[i].insert(at);
+                last_seen[i] = Some(at);
             }
         }
     }
@@ -793,12 +798,13 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
         .iter()
         .enumerate()
         .map(|(p, v)| {
-            let mut cis: Vec<usize> = placed[placed_at[p]..placed_at[p + 1]]
-                .iter()
-                .map(|x| x.0)
-                .collect();
+            let here = &placed[placed_at[p]..placed_at[p + 1]];
+            if here.len() == v.mentions.candidates.len() {
+                return v.digest; // every candidate placed: the same hash
+            }
+            let mut cis: Vec<usize> = here.iter().map(|x| x.0).collect();
             cis.sort_unstable();
-            hash_candidates(cis.iter().map(|&ci| &v.mentions.candidates[ci]), v.speech)
+            hash_candidates(&v.mentions.candidates, cis.into_iter(), v.speech)
         })
         .collect();
     Names {
@@ -1195,17 +1201,24 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
 /// Ids from names ("pete-hegseth"), numbered when two actors share one.
 fn assign_ids(actors: &mut [Actor]) {
     let mut used = rustc_hash::FxHashSet::default();
+    let mut id = String::new();
     for a in actors {
-        let mut id = slug(&a.name);
-        let base = id.clone();
-        let mut k = 2;
-        while !used.insert(id.clone()) {
-            id = format!("{base}-{k}");
-            k += 1;
+        slug_into(&a.name, &mut id);
+        if used.contains(id.as_str()) {
+            let base = std::mem::take(&mut id);
+            let mut k = 2;
+            loop {
+                id = format!("{base}-{k}");
+                if !used.contains(id.as_str()) {
+                    break;
+                }
+                k += 1;
+            }
         }
         if a.id != id {
-            a.info_mut().id = id;
+            a.info_mut().id = id.clone();
         }
+        used.insert(a.id.as_str());
     }
 }
 
@@ -1339,8 +1352,9 @@ fn gendered(word: &str) -> Option<bool> {
     }
 }
 
-fn slug(name: &str) -> String {
-    let mut out = String::new();
+/// An actor's id from its name ("pete-hegseth"), written into `out`.
+fn slug_into(name: &str, out: &mut String) {
+    out.clear();
     for ch in name.chars() {
         if ch.is_alphanumeric() {
             out.extend(ch.to_lowercase());
@@ -1354,7 +1368,6 @@ fn slug(name: &str) -> String {
     if out.is_empty() {
         out.push_str("actor");
     }
-    out
 }
 
 /// Who a pronoun may stand for: the actors' kinds (from `Names`) and whether each is a
