@@ -425,6 +425,10 @@ pub struct LinkMemo {
     calls: u64,
     /// Of those, the calls that linked the names afresh.
     relinks: u64,
+    /// What the last call replaced (names, an assembly: thousands of allocations), for
+    /// the caller to free off its reply path (`Analyzer::take_retired`); else freed at the
+    /// start of the next call.
+    pub(crate) retired: Vec<Box<dyn std::any::Any + Send>>,
 }
 
 /// The document's paragraphs as linking reads them: keys and digests side by side, and
@@ -450,6 +454,7 @@ impl<'a> Paras<'a> {
 /// decide stays inside them (`reassemble`), or else all of them (`assemble`).
 pub fn link_with(paras: &Paras, roster: Option<&Arc<Roster>>, memo: &mut LinkMemo) -> Linked {
     use std::hash::{Hash, Hasher};
+    memo.retired.clear();
     let mut h = rustc_hash::FxHasher::default();
     paras.digests.hash(&mut h);
     let key = h.finish();
@@ -476,6 +481,8 @@ pub fn link_with(paras: &Paras, roster: Option<&Arc<Roster>>, memo: &mut LinkMem
         _ => {
             let views = views.get_or_insert_with(|| paras.all());
             let n = Arc::new(link_names(views, roster.map(|r| &**r)));
+            let mut retired = std::mem::take(&mut memo.retired);
+            retired.push(Box::new((memo.names.take(), memo.assembled.take())));
             *memo = LinkMemo {
                 key,
                 digests: paras.digests.to_vec(),
@@ -484,6 +491,7 @@ pub fn link_with(paras: &Paras, roster: Option<&Arc<Roster>>, memo: &mut LinkMem
                 assembled: None,
                 calls: memo.calls,
                 relinks: memo.relinks + 1,
+                retired,
             };
             n
         }
@@ -498,13 +506,15 @@ pub fn link_with(paras: &Paras, roster: Option<&Arc<Roster>>, memo: &mut LinkMem
     let views = views.get_or_insert_with(|| paras.all());
     let fresh = assemble(views, &names);
     let linked = fresh.linked(call, None);
-    memo.assembled = Some(fresh);
+    if let Some(old) = memo.assembled.replace(fresh) {
+        memo.retired.push(Box::new(old));
+    }
     linked
 }
 
 /// Brings the memo's names up to date by `Names::patch` when the paragraphs are the same
 /// ones (their number unchanged) and only some digests differ; `false` if it does not
-/// apply, and then the memo's names are gone.
+/// apply.
 fn patch_names(paras: &Paras, memo: &mut LinkMemo) -> bool {
     if memo.digests.len() != paras.digests.len() {
         return false;
@@ -521,6 +531,7 @@ fn patch_names(paras: &Paras, memo: &mut LinkMemo) -> bool {
         return false;
     };
     if !Arc::get_mut(&mut names).is_some_and(|n| n.patch(paras, &changed)) {
+        memo.names = Some(names); // for `link_with` to retire
         return false;
     }
     for &p in &changed {
@@ -1510,6 +1521,21 @@ Ostrander said the port was safe.\n";
             &DRAFT.replace("union.", "union. Qwerty was late.")
         ));
         assert!(names_patched(&DRAFT.replace("Maria", "Qwerty. Maria")));
+    }
+
+    #[test]
+    fn what_relinking_replaced_is_kept_for_the_caller_until_the_next_analysis() {
+        let config = Config::default();
+        let mut analyzer = Analyzer::new();
+        analyzer.analyze(DRAFT, Format::Plain, &config);
+        let edits = ["Anna Kowalski", "Anna Kowalsky", "Anna Kowalska"];
+        for name in edits {
+            analyzer.analyze(&DRAFT.replace("Qorvath", name), Format::Plain, &config);
+            // The names and the assembly this analysis replaced, not those of earlier ones.
+            assert_eq!(analyzer.link_memo.retired.len(), 1, "{name}");
+        }
+        drop(analyzer.take_retired());
+        assert!(analyzer.link_memo.retired.is_empty());
     }
 
     #[test]

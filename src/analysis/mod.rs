@@ -333,9 +333,23 @@ struct LastText {
     facts: Vec<Arc<ParagraphFacts>>,
 }
 
+/// See `Analyzer::take_retired`; dropping it frees it.
+pub struct Retired {
+    _held: Vec<Box<dyn std::any::Any + Send>>,
+}
+
 impl Analyzer {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// What the last analysis replaced and no longer needs (large: the names and actors
+    /// of a draft, when a keystroke linked them afresh), for the caller to free after it
+    /// has replied, as the server does; if not taken, it is freed by the next analysis.
+    pub fn take_retired(&mut self) -> Retired {
+        Retired {
+            _held: std::mem::take(&mut self.link_memo.retired),
+        }
     }
 
     pub fn analyze(&mut self, text: &str, format: Format, config: &Config) -> Analysis {

@@ -190,6 +190,8 @@ impl Backend {
                     }
                 };
                 analyzer = back;
+                // What the analysis replaced is freed with the previous snapshot, below.
+                let retired = analyzer.take_retired();
                 let text: &str = previous_text.insert(text);
                 // Degrade gracefully on absurd input: see limits.rs.
                 let mut analysis = analysis;
@@ -210,6 +212,7 @@ impl Backend {
                     let st = state.lock().unwrap_or_else(|e| e.into_inner());
                     let Some(e) = st.docs.get(&uri) else { return };
                     if e.revision != revision {
+                        tokio::task::spawn_blocking(move || drop(retired));
                         continue; // stale: a newer edit is already waiting
                     }
                     e.done.send_replace(Some(snapshot.clone()))
@@ -233,9 +236,7 @@ impl Backend {
                     .await;
                 // Freed beside the next analysis, not before it: a burst of keystrokes
                 // does not wait for the last version's actors and quotes to be freed.
-                if let Some(previous) = previous {
-                    tokio::task::spawn_blocking(move || drop(previous));
-                }
+                tokio::task::spawn_blocking(move || drop((previous, retired)));
                 if lens_refresh {
                     // The reply is the client's business; never hold the worker on it.
                     let c = client.clone();
