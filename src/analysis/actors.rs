@@ -548,8 +548,10 @@ pub struct LinkMemo {
     assembled: Option<Assembled>,
     /// Calls so far, to name the one `Linked::since` refers to.
     calls: u64,
-    /// Of those, the calls that linked the names afresh.
+    /// Of those, the calls that linked the names afresh, and those that assembled every
+    /// paragraph's mentions.
     relinks: u64,
+    assemblies: u64,
     /// What the last call replaced (names, an assembly: thousands of allocations), for
     /// the caller to free off its reply path (`Analyzer::take_retired`); else freed at the
     /// start of the next call.
@@ -616,6 +618,7 @@ pub fn link_with(paras: &Paras, roster: Option<&Arc<Roster>>, memo: &mut LinkMem
                 assembled: None,
                 calls: memo.calls,
                 relinks: memo.relinks + 1,
+                assemblies: memo.assemblies,
                 retired,
             };
             n
@@ -630,6 +633,7 @@ pub fn link_with(paras: &Paras, roster: Option<&Arc<Roster>>, memo: &mut LinkMem
     }
     let views = views.get_or_insert_with(|| paras.all());
     let fresh = assemble(views, &names);
+    memo.assemblies += 1;
     let linked = fresh.linked(call, None);
     if let Some(old) = memo.assembled.replace(fresh) {
         memo.retired.push(Box::new(old));
@@ -1067,7 +1071,9 @@ fn paragraph_hits(v: &ParaView, p: usize, names: &Names) -> Vec<Hit> {
 
 /// What the rest of the document sees of a paragraph's mentions before pronouns: who,
 /// how, and whether a speech verb stands beside them (`speaking`, `confirmed`).
-fn signature(v: &ParaView, hits: &[Hit]) -> Vec<(usize, Via, bool)> {
+type Signature = Vec<(usize, Via, bool)>;
+
+fn signature(v: &ParaView, hits: &[Hit]) -> Signature {
     hits.iter()
         .map(|h| {
             let speaks =
@@ -1084,12 +1090,16 @@ struct Assembled {
     names: Arc<Names>,
     keys: Vec<u64>,
     /// Per paragraph: `signature` of its mentions before pronouns.
-    sigs: Vec<Vec<(usize, Via, bool)>>,
+    sigs: Vec<Signature>,
     /// Per paragraph: every mention after pronouns, in token order (`Names` numbering).
     hits: Vec<Vec<Hit>>,
     /// Genders learnt from pronouns: (paragraph, actor, gender), in document order.
     learnt: Vec<(usize, usize, Gender)>,
     eligible: Vec<bool>,
+    /// Per actor: its mentions before pronouns beside a speech verb, and by honorific
+    /// (`eligible` is read from these).
+    speaking: Vec<u32>,
+    honorific: Vec<u32>,
     /// `Names` numbering -> the output's (`usize::MAX`: an unmentioned roster actor).
     map: Vec<usize>,
     /// The output, before `rebind_quoted_pronouns` (which works on a copy).
@@ -1141,23 +1151,23 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
         .enumerate()
         .map(|(p, v)| paragraph_hits(v, p, names))
         .collect();
-    let sigs: Vec<Vec<(usize, Via, bool)>> = views
+    let sigs: Vec<Signature> = views
         .iter()
         .zip(&pre)
         .map(|(v, h)| signature(v, h))
         .collect();
     let n = names.actors.len();
-    let mut speaking = vec![false; n];
-    let mut honorific = vec![false; n];
+    let mut speaking = vec![0u32; n];
+    let mut honorific = vec![0u32; n];
     for &(i, via, speaks) in sigs.iter().flatten() {
-        speaking[i] |= speaks;
-        honorific[i] |= via == Via::Honorific;
+        speaking[i] += u32::from(speaks);
+        honorific[i] += u32::from(via == Via::Honorific);
     }
     let eligible: Vec<bool> = names
         .actors
         .iter()
         .enumerate()
-        .map(|(i, a)| speaking[i] || honorific[i] || confirmed(a, lex))
+        .map(|(i, a)| speaking[i] > 0 || honorific[i] > 0 || confirmed(a, lex))
         .collect();
     let mut genders: Vec<Gender> = names.genders.clone();
     let mut hits = pre;
@@ -1230,6 +1240,8 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
         hits,
         learnt,
         eligible,
+        speaking,
+        honorific,
         map,
         actors: actors.into(),
         resolved: Arc::new(resolved),
@@ -1238,44 +1250,93 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
 }
 
 /// Brings the last assembly up to date when only some paragraphs' text changed and what
-/// each of them decides for the others is unchanged: the same actors in the same order
-/// named the same way, the same speakers, the same genders learnt. Then only their
-/// mentions are replaced (the others', placed in their paragraphs, stand); the changed
-/// paragraphs are returned.
-/// `None` when that does not hold.
+/// they decide for the others is unchanged: which actors may take a pronoun (`eligible`,
+/// from counts of who speaks and who has an honorific), the genders learnt, the pronouns
+/// of the two paragraphs after one whose mentions changed (resolved again, they must come
+/// out the same), the affiliations read from where organisations are mentioned (an
+/// organisation's mentions, or those of a person whose affiliation is such a reference,
+/// must not change) and which actors are kept (none may gain its first mention or lose
+/// its last). Then only their mentions are replaced (the others', placed in their
+/// paragraphs, stand); the changed paragraphs are returned. `None` when that does not
+/// hold (and then `last` is to be replaced).
 fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option<Vec<usize>> {
     if !Arc::ptr_eq(names, &last.names) || paras.keys.len() != last.keys.len() {
         return None;
     }
-    let changed: Vec<usize> = (0..paras.keys.len())
+    let lex = Lexicon::get();
+    let count = paras.keys.len();
+    let changed: Vec<usize> = (0..count)
         .filter(|&p| paras.keys[p] != last.keys[p])
         .collect();
+    // Mentions before pronouns, and who may take a pronoun now.
+    let mut pres: FxHashMap<usize, (ParaView, Vec<Hit>)> = FxHashMap::default();
+    let mut sigs: Vec<(usize, Signature)> = Vec::new();
+    for &p in &changed {
+        let view = (paras.view)(p);
+        let pre = paragraph_hits(&view, p, names);
+        let sig = signature(&view, &pre);
+        if sig != last.sigs[p] {
+            for (&(i, via, speaks), add) in last.sigs[p]
+                .iter()
+                .map(|e| (e, false))
+                .chain(sig.iter().map(|e| (e, true)))
+            {
+                let (s, h) = (u32::from(speaks), u32::from(via == Via::Honorific));
+                if add {
+                    last.speaking[i] += s;
+                    last.honorific[i] += h;
+                } else {
+                    last.speaking[i] -= s;
+                    last.honorific[i] -= h;
+                }
+            }
+            for &(i, _, _) in last.sigs[p].iter().chain(&sig) {
+                let now = last.speaking[i] > 0
+                    || last.honorific[i] > 0
+                    || confirmed(&names.actors[i], lex);
+                if now != last.eligible[i] {
+                    return None;
+                }
+            }
+            sigs.push((p, sig));
+        }
+        pres.insert(p, (view, pre));
+    }
+    // Pronouns, in document order: the changed paragraphs, and the two after any whose
+    // mentions changed (they read its mentions).
     let mut genders: Vec<Gender> = names.genders.clone();
     let mut next = 0; // into last.learnt
-    let mut redone: Vec<(usize, Vec<Hit>, bool)> = Vec::with_capacity(changed.len());
-    for &p in &changed {
+    let mut todo: std::collections::BTreeSet<usize> = changed.iter().copied().collect();
+    let mut redone: FxHashMap<usize, Vec<Hit>> = FxHashMap::default();
+    let fit = Fit {
+        actors: &names.actors,
+        eligible: &last.eligible,
+    };
+    while let Some(p) = todo.pop_first() {
         while let Some(&(_, i, g)) = last.learnt.get(next).filter(|e| e.0 < p) {
             genders[i] = g;
             next += 1;
         }
-        let view = (paras.view)(p);
-        let pre = paragraph_hits(&view, p, names);
-        if signature(&view, &pre) != last.sigs[p] {
-            return None;
-        }
-        // Earlier paragraphs are read for their actors only, which are the same as last
-        // time (checked below for changed ones).
-        let mut hits = pre;
+        let edited = pres.contains_key(&p);
+        let (view, mut hits) = match pres.remove(&p) {
+            Some(x) => x,
+            None => {
+                let view = (paras.view)(p);
+                let pre = paragraph_hits(&view, p, names);
+                (view, pre)
+            }
+        };
         let mut learnt = Vec::new();
-        let fit = Fit {
-            actors: &names.actors,
-            eligible: &last.eligible,
+        let at = |back: usize| {
+            p.checked_sub(back).map_or(&[][..], |q| {
+                redone.get(&q).unwrap_or(&last.hits[q]).as_slice()
+            })
         };
         pronouns_in(
             &view,
             p,
             &mut hits,
-            earlier(&last.hits, p),
+            [at(1), at(2)],
             &fit,
             &mut genders,
             &mut learnt,
@@ -1287,25 +1348,55 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
             .collect();
         next += before.len();
         let now: Vec<(usize, Gender)> = learnt.iter().map(|e| (e.1, e.2)).collect();
-        if now != before
-            || !hits
-                .iter()
-                .map(|h| h.actor)
-                .eq(last.hits[p].iter().map(|h| h.actor))
-        {
+        if now != before {
             return None;
         }
-        let quoted = quoted_pronoun(&view, &hits);
-        redone.push((p, hits, quoted));
+        let old = &last.hits[p];
+        if !edited {
+            if hits != *old {
+                return None; // a pronoun after the edit names someone else now
+            }
+            continue;
+        }
+        if !hits.iter().map(|h| h.actor).eq(old.iter().map(|h| h.actor)) {
+            for h in hits.iter().chain(old) {
+                let a = &names.actors[h.actor];
+                let refers = a.affiliation.as_ref().is_some_and(|x| x.starts_with('@'));
+                if a.kind == ActorKind::Organization || refers || last.map[h.actor] == usize::MAX {
+                    return None;
+                }
+            }
+            for q in [p + 1, p + 2] {
+                if q < count {
+                    todo.insert(q);
+                }
+            }
+        }
+        redone.insert(p, hits);
+    }
+    // No actor may lose its last mention.
+    for (&p, hits) in &redone {
+        for h in &last.hits[p] {
+            let j = last.map[h.actor];
+            let elsewhere = last.actors[j].mentions.iter().any(|m| m.paragraph != p);
+            if !elsewhere && !hits.iter().any(|x| x.actor == h.actor) {
+                return None;
+            }
+        }
     }
     // Nothing reaches beyond the changed paragraphs: commit. Mentions are placed in
     // their paragraphs, so the others' stand as they are.
+    for (p, sig) in sigs {
+        last.sigs[p] = sig;
+    }
     let resolved = Arc::make_mut(&mut last.resolved);
-    for (p, hits, quoted) in redone {
-        last.quoted_pronouns[p] = quoted;
-        // The same actors as before (checked above), so none of them is a dropped one.
+    for (p, hits) in redone {
+        let view = (paras.view)(p);
+        last.quoted_pronouns[p] = quoted_pronoun(&view, &hits);
+        // Every actor mentioned here, before or now, is a kept one (checked above).
         let mut touched: Vec<usize> = hits
             .iter()
+            .chain(&last.hits[p])
             .map(|h| last.map[h.actor])
             .filter(|&j| j != usize::MAX)
             .collect();
@@ -1707,6 +1798,19 @@ Later Tom said it was over.\n";
         assert!(people_patched(&said("Then Harbour objected.")));
         // A speech verb beside a known name: pass 2 does not read it for a known one.
         assert!(people_patched(&said("Reyes said so.")));
+    }
+
+    #[test]
+    fn typing_a_known_name_redoes_only_its_paragraph() {
+        let config = Config::default();
+        let mut analyzer = Analyzer::new();
+        analyzer.analyze(PEOPLE, Format::Plain, &config);
+        let edited = PEOPLE.replace("The talks began.", "The talks began. Reyes said so.");
+        let before = analyzer.link_memo.assemblies;
+        let again = analyzer.analyze(&edited, Format::Plain, &config);
+        let fresh = analyze(&edited, Format::Plain, &config);
+        assert_eq!(format!("{:?}", again.actors), format!("{:?}", fresh.actors));
+        assert_eq!(analyzer.link_memo.assemblies, before, "assembled in full");
     }
 
     #[test]
