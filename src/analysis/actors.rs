@@ -1359,10 +1359,27 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
             continue;
         }
         if !hits.iter().map(|h| h.actor).eq(old.iter().map(|h| h.actor)) {
+            // An affiliation given as a reference is the organisation last named before
+            // the person's first mention: one named here counts for people first
+            // mentioned here or later.
+            let reads_here = || {
+                names.actors.iter().enumerate().any(|(i, a)| {
+                    let refers = a.affiliation.as_ref().is_some_and(|x| x.starts_with('@'));
+                    let first = last
+                        .actors
+                        .get(last.map[i])
+                        .and_then(|o| o.mentions.first())
+                        .map(|m| m.paragraph);
+                    refers && first.is_none_or(|f| f >= p)
+                })
+            };
             for h in hits.iter().chain(old) {
                 let a = &names.actors[h.actor];
                 let refers = a.affiliation.as_ref().is_some_and(|x| x.starts_with('@'));
-                if a.kind == ActorKind::Organization || refers || last.map[h.actor] == usize::MAX {
+                if refers
+                    || last.map[h.actor] == usize::MAX
+                    || (a.kind == ActorKind::Organization && reads_here())
+                {
                     return None;
                 }
             }
@@ -1811,6 +1828,68 @@ Later Tom said it was over.\n";
         let fresh = analyze(&edited, Format::Plain, &config);
         assert_eq!(format!("{:?}", again.actors), format!("{:?}", fresh.actors));
         assert_eq!(analyzer.link_memo.assemblies, before, "assembled in full");
+    }
+
+    #[test]
+    fn naming_an_organisation_after_a_referring_affiliation_redoes_only_its_paragraph() {
+        let draft = "The Harbour Authority met on Monday.\n\nThe talks began.\n\n\
+The vote followed.\n\nThe company's lawyer, Priya Raman, spoke.\n\n\
+Noordzee Container Terminals said nothing.\n\nThe meeting ended.\n";
+        let assemblies = |edited: &str| {
+            let config = Config::default();
+            let mut analyzer = Analyzer::new();
+            analyzer.analyze(draft, Format::Plain, &config);
+            let before = analyzer.link_memo.assemblies;
+            let again = analyzer.analyze(edited, Format::Plain, &config);
+            let fresh = analyze(edited, Format::Plain, &config);
+            assert_eq!(format!("{:?}", again.actors), format!("{:?}", fresh.actors));
+            analyzer.link_memo.assemblies - before
+        };
+        // After Raman is first named: her affiliation stands.
+        assert_eq!(
+            assemblies(&draft.replace("ended.", "ended. Noordzee staff watched.")),
+            0
+        );
+        // Before: "the company" is Noordzee now.
+        assert_eq!(
+            assemblies(&draft.replace("began.", "began. Noordzee staff watched.")),
+            1
+        );
+    }
+
+    /// Analyses `draft`, then `edited`, with `config`: how many times every paragraph's
+    /// mentions were assembled for the edit (the result checked against a fresh analysis).
+    fn assemblies_with(config: &Config, draft: &str, edited: &str) -> u64 {
+        let mut analyzer = Analyzer::new();
+        analyzer.analyze(draft, Format::Plain, config);
+        let before = analyzer.link_memo.assemblies;
+        let again = analyzer.analyze(edited, Format::Plain, config);
+        let fresh = analyze(edited, Format::Plain, config);
+        assert_eq!(format!("{:?}", again.actors), format!("{:?}", fresh.actors));
+        analyzer.link_memo.assemblies - before
+    }
+
+    #[test]
+    fn a_first_or_last_mention_typed_or_deleted_assembles_afresh() {
+        let roster =
+            crate::analysis::roster::Roster::parse("[[actor]]\nname = \"Maria Velasquez\"\n")
+                .expect("a valid roster");
+        let config = Config {
+            roster: Some(std::sync::Arc::new(roster)),
+            ..Config::default()
+        };
+        let draft = "The talks began.\n\nThe vote followed.\n";
+        let named = draft.replace("followed.", "followed. Velasquez nodded.");
+        // The roster's Velasquez is kept only while the draft names her.
+        assert_eq!(assemblies_with(&config, draft, &named), 1);
+        assert_eq!(assemblies_with(&config, &named, draft), 1);
+        // Named earlier, a person whose affiliation is a reference is affiliated with the
+        // organisation named before that: "the company" is the Harbour Authority now.
+        let draft = "The Harbour Authority met.\n\nThe talks began.\n\n\
+Noordzee Container Terminals said nothing.\n\n\
+The company's lawyer, Priya Raman, spoke.\n";
+        let earlier = draft.replace("began.", "began. Raman nodded.");
+        assert_eq!(assemblies_with(&Config::default(), draft, &earlier), 1);
     }
 
     #[test]
