@@ -62,6 +62,14 @@ mod actors {
         assert_eq!(owner_of(&a, &t, "Brennan", 2), Some("Tom Brennan"));
     }
 
+    /// Of two other men named before, the one named last.
+    #[test]
+    fn a_pronoun_in_the_speakers_own_quote_is_the_last_other_named() {
+        let t = "Coach Sam Hale praised winger Joe Park on Saturday.\n\nManager Tom Reed said: “He was magnificent.”";
+        let a = run(t);
+        assert_eq!(owner_of(&a, t, "He", 0), Some("Joe Park"));
+    }
+
     /// "He" inside Reed's own quote is not Reed: it is the last other man named before.
     #[test]
     fn a_pronoun_in_the_speakers_own_quote_is_someone_else() {

@@ -1528,6 +1528,7 @@ pub fn rebind_quoted_pronouns<'t>(
     quotes: &Chunked<super::Quote>,
     para: &dyn Fn(usize) -> &'t str,
     quoted_pronouns: &[bool],
+    resolved: &[Vec<(usize, usize, usize)>],
     at: &[usize],
 ) {
     // Most paragraphs resolve no pronoun inside their quotes: nothing to look at.
@@ -1551,27 +1552,37 @@ pub fn rebind_quoted_pronouns<'t>(
             let Some(male) = gendered(&para(q.paragraph)[m.at.start..m.at.end]) else {
                 continue;
             };
-            let other = actors
-                .iter()
-                .enumerate()
-                .filter(|(i, a)| {
-                    *i != s
-                        && a.kind == ActorKind::Person
-                        && if male {
-                            a.gender != Gender::Female
-                        } else {
-                            a.gender != Gender::Male
-                        }
-                })
-                .filter_map(|(i, a)| {
-                    a.mentions
-                        .iter()
-                        .filter(|x| (x.paragraph, x.at.end) <= opens && x.via != Via::Pronoun)
-                        .map(|x| (x.paragraph, x.at.start))
-                        .max()
-                        .map(|at| (at, i))
-                })
-                .max();
+            // The person (not the speaker, not of the other gender) named last before the
+            // quote opens: looked for paragraph by paragraph, back from the quote's, among
+            // the actors each mentions (named mentions never move here).
+            let fits = |i: usize| {
+                let a = &actors[i];
+                i != s
+                    && a.kind == ActorKind::Person
+                    && if male {
+                        a.gender != Gender::Female
+                    } else {
+                        a.gender != Gender::Male
+                    }
+            };
+            let named_in = |pp: usize, i: usize| {
+                let ms = &actors[i].mentions;
+                let from = ms.partition_point(|x| x.paragraph < pp);
+                ms[from..]
+                    .iter()
+                    .take_while(|x| x.paragraph == pp)
+                    .filter(|x| x.via != Via::Pronoun && (pp, x.at.end) <= opens)
+                    .map(|x| (x.at.start, i))
+                    .max()
+            };
+            let other = (0..=q.paragraph).rev().find_map(|pp| {
+                resolved
+                    .get(pp)?
+                    .iter()
+                    .filter(|e| fits(e.2))
+                    .filter_map(|e| named_in(pp, e.2))
+                    .max()
+            });
             if let Some((_, i)) = other {
                 Arc::make_mut(&mut actors.make_mut(s).mentions).retain(|x| x.order() != m.order());
                 let to = Arc::make_mut(&mut actors.make_mut(i).mentions);

@@ -573,6 +573,7 @@ impl Analyzer {
             &quotes,
             &body,
             &linked.quoted_pronouns,
+            &linked.resolved,
             self.quote_memo.at(),
         );
         if config.quotes.unattributed {
