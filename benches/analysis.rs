@@ -164,6 +164,37 @@ fn incremental(c: &mut Criterion) {
                 BatchSize::PerIteration,
             )
         });
+        // Naming someone the draft already named: a sentence with a known surname added at
+        // one of 16 places per edit. The person is introduced once at the top (the
+        // generated cast shares surnames and first names, which relinks by design).
+        let mut text = format!(
+            "Zuleika Vasquez-Holloway, a harbour pilot, spoke first.\n\n{}",
+            draft.text
+        );
+        // At the start of each paragraph, so the sentence stands on its own.
+        let mut sites: Vec<usize> = gen::edit_sites(&text, 16)
+            .into_iter()
+            .map(|s| text[..s].rfind('\n').map_or(0, |i| i + 1))
+            .collect();
+        let mut analyzer = Analyzer::new();
+        analyzer.analyze(&text, Format::Plain, &config);
+        let typed = "Vasquez-Holloway nodded. ";
+        let mut k = 0usize;
+        g.bench_function(BenchmarkId::new("known_name", label), |b| {
+            b.iter_batched(
+                || {
+                    let i = k % sites.len();
+                    k += 1;
+                    text.insert_str(sites[i], typed);
+                    for s in sites.iter_mut().skip(i + 1) {
+                        *s += typed.len();
+                    }
+                    text.clone()
+                },
+                |t| analyzer.analyze(&t, Format::Plain, &config),
+                BatchSize::PerIteration,
+            )
+        });
     }
     g.finish();
 }
