@@ -1391,12 +1391,17 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
         }
         redone.insert(p, hits);
     }
-    // No actor may lose its last mention.
+    // No actor may lose its last mention (counting every redone paragraph's new ones).
     for (&p, hits) in &redone {
         for h in &last.hits[p] {
-            let j = last.map[h.actor];
-            let elsewhere = last.actors[j].mentions.iter().any(|m| m.paragraph != p);
-            if !elsewhere && !hits.iter().any(|x| x.actor == h.actor) {
+            let still = |a: usize| {
+                redone.values().any(|hs| hs.iter().any(|x| x.actor == a))
+                    || last.actors[last.map[a]]
+                        .mentions
+                        .iter()
+                        .any(|m| !redone.contains_key(&m.paragraph))
+            };
+            if !hits.iter().any(|x| x.actor == h.actor) && !still(h.actor) {
                 return None;
             }
         }
@@ -1894,6 +1899,9 @@ Noordzee Container Terminals said nothing.\n\nThe meeting ended.\n";
         // The roster's Velasquez is kept only while the draft names her.
         assert_eq!(assemblies_with(&config, draft, &named), 1);
         assert_eq!(assemblies_with(&config, &named, draft), 1);
+        // Also when one edit takes her last two mentions, in two paragraphs.
+        let twice = named.replace("began.", "began. Velasquez nodded.");
+        assert_eq!(assemblies_with(&config, &twice, draft), 1);
         // Named earlier, a person whose affiliation is a reference is affiliated with the
         // organisation named before that: "the company" is the Harbour Authority now.
         let draft = "The Harbour Authority met.\n\nThe talks began.\n\n\
