@@ -154,10 +154,7 @@ fn incremental(c: &mut Criterion) {
                 || {
                     let i = k % sites.len();
                     k += 1;
-                    text.insert(sites[i], 'x');
-                    for s in sites.iter_mut().skip(i + 1) {
-                        *s += 1;
-                    }
+                    gen::type_at(&mut text, &mut sites, i, "x");
                     text.clone()
                 },
                 |t| analyzer.analyze(&t, Format::Plain, &config),
@@ -185,10 +182,7 @@ fn incremental(c: &mut Criterion) {
                 || {
                     let i = k % sites.len();
                     k += 1;
-                    text.insert_str(sites[i], typed);
-                    for s in sites.iter_mut().skip(i + 1) {
-                        *s += typed.len();
-                    }
+                    gen::type_at(&mut text, &mut sites, i, typed);
                     text.clone()
                 },
                 |t| analyzer.analyze(&t, Format::Plain, &config),

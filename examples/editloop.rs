@@ -39,11 +39,7 @@ fn main() {
             ),
             None => (k % sites.len(), typed.clone()),
         };
-        text.insert_str(sites[i], &typed);
-        sites[i] += typed.len();
-        for s in sites.iter_mut().skip(i + 1) {
-            *s += typed.len();
-        }
+        gen::type_at(&mut text, &mut sites, i, &typed);
         let t0 = Instant::now();
         std::hint::black_box(analyzer.analyze(&text, Format::Plain, &config));
         times.push(t0.elapsed());

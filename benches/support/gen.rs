@@ -1100,3 +1100,12 @@ pub fn edit_sites(text: &str, n: usize) -> Vec<usize> {
         })
         .collect()
 }
+
+/// Types `typed` at site `i` of `sites` (as from `edit_sites`), as a cursor would: the site
+/// moves past it, and so do the sites after it.
+pub fn type_at(text: &mut String, sites: &mut [usize], i: usize, typed: &str) {
+    text.insert_str(sites[i], typed);
+    for s in &mut sites[i..] {
+        *s += typed.len();
+    }
+}

@@ -451,30 +451,26 @@ impl Names {
     /// `cores` and `quiet`, once the tables are complete.
     fn seal(&mut self, views: &[ParaView]) {
         let mut lower = String::new();
-        self.quiet = self
-            .placed
-            .iter()
-            .enumerate()
-            .map(|(k, &(ci, _, _))| {
-                let p = self.placed_at.partition_point(|&a| a <= k) - 1;
-                let v = &views[p];
-                let turn = self.turn(&v.mentions.candidates[ci], v, &mut lower);
-                matches!(turn, Turn::Finds(..))
-            })
-            .collect();
-        self.cores = views
-            .iter()
-            .enumerate()
-            .map(|(p, v)| {
-                let (a, b) = (self.placed_at[p], self.placed_at[p + 1]);
-                let core = (a..b).filter(|&k| !self.quiet[k]).map(|k| self.placed[k].0);
-                if b - a == v.mentions.candidates.len() && !self.quiet[a..b].contains(&true) {
-                    return v.digest; // every candidate, so the same hash
+        let mut quiet = Vec::with_capacity(self.placed.len());
+        let mut cores = Vec::with_capacity(views.len());
+        for (p, v) in views.iter().enumerate() {
+            let cs = &v.mentions.candidates;
+            let here = &self.placed[self.placed_at[p]..self.placed_at[p + 1]];
+            let mut core = Vec::with_capacity(here.len());
+            for &(ci, _, _) in here {
+                let q = matches!(self.turn(&cs[ci], v, &mut lower), Turn::Finds(..));
+                quiet.push(q);
+                if !q {
+                    core.push(ci);
                 }
-                let cis: Vec<usize> = core.collect();
-                hash_candidates(&v.mentions.candidates, cis.into_iter(), v.speech)
-            })
-            .collect();
+            }
+            cores.push(if core.len() == cs.len() {
+                v.digest // every candidate, so the same hash
+            } else {
+                hash_candidates(cs, core.into_iter(), v.speech)
+            });
+        }
+        (self.quiet, self.cores) = (quiet, cores);
     }
 
     fn placed_in(&self, p: usize) -> &[(usize, usize, Via)] {
@@ -594,35 +590,33 @@ pub fn link_with(paras: &Paras, roster: Option<&Arc<Roster>>, memo: &mut LinkMem
     };
     let reuse = memo.names.is_some() && same_roster;
     let same = reuse && memo.key == key;
-    let names = match () {
-        _ if same => memo.names.clone().expect("reused"),
-        _ if reuse && patch_names(paras, memo) => {
-            memo.key = key;
-            let n = memo.names.clone().expect("patched");
-            debug_assert!(
-                *n == link_names(&paras.all(), roster.map(|r| &**r)),
-                "patched names differ from linking afresh"
-            );
-            n
-        }
-        _ => {
-            let views = views.get_or_insert_with(|| paras.all());
-            let n = Arc::new(link_names(views, roster.map(|r| &**r)));
-            let mut retired = std::mem::take(&mut memo.retired);
-            retired.push(Box::new((memo.names.take(), memo.assembled.take())));
-            *memo = LinkMemo {
-                key,
-                digests: paras.digests.to_vec(),
-                roster: roster.cloned(),
-                names: Some(n.clone()),
-                assembled: None,
-                calls: memo.calls,
-                relinks: memo.relinks + 1,
-                assemblies: memo.assemblies,
-                retired,
-            };
-            n
-        }
+    let names = if same {
+        memo.names.clone().expect("reused")
+    } else if reuse && patch_names(paras, memo) {
+        memo.key = key;
+        let n = memo.names.clone().expect("patched");
+        debug_assert!(
+            *n == link_names(&paras.all(), roster.map(|r| &**r)),
+            "patched names differ from linking afresh"
+        );
+        n
+    } else {
+        let views = views.get_or_insert_with(|| paras.all());
+        let n = Arc::new(link_names(views, roster.map(|r| &**r)));
+        let mut retired = std::mem::take(&mut memo.retired);
+        retired.push(Box::new((memo.names.take(), memo.assembled.take())));
+        *memo = LinkMemo {
+            key,
+            digests: paras.digests.to_vec(),
+            roster: roster.cloned(),
+            names: Some(n.clone()),
+            assembled: None,
+            calls: memo.calls,
+            relinks: memo.relinks + 1,
+            assemblies: memo.assemblies,
+            retired,
+        };
+        n
     };
     memo.calls += 1;
     let call = memo.calls;
@@ -1167,7 +1161,7 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
         .actors
         .iter()
         .enumerate()
-        .map(|(i, a)| speaking[i] > 0 || honorific[i] > 0 || confirmed(a, lex))
+        .map(|(i, a)| eligible(speaking[i], honorific[i], a, lex))
         .collect();
     let mut genders: Vec<Gender> = names.genders.clone();
     let mut hits = pre;
@@ -1249,6 +1243,40 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
     }
 }
 
+/// Who may take a pronoun: a person who speaks beside a speech verb or is named with an
+/// honorific somewhere (counts of such mentions), or `confirmed` by names.
+fn eligible(speaking: u32, honorific: u32, a: &Actor, lex: &Lexicon) -> bool {
+    speaking > 0 || honorific > 0 || confirmed(a, lex)
+}
+
+/// The noun of an affiliation given as a reference ("its", "the union's": "@its",
+/// "@union"), which `resolve_affiliation_refs` reads from where organisations are named.
+fn affiliation_ref(a: &Actor) -> Option<&str> {
+    a.affiliation.as_ref()?.strip_prefix('@')
+}
+
+fn refers(a: &Actor) -> bool {
+    affiliation_ref(a).is_some()
+}
+
+/// The paragraph of the last first mention among people whose affiliation is a reference
+/// (`usize::MAX` for one not mentioned; `None` if there are none): an organisation named in
+/// a paragraph up to this one may be such a person's affiliation.
+fn last_referring(names: &Names, last: &Assembled) -> Option<usize> {
+    names
+        .actors
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| refers(a))
+        .map(|(i, _)| {
+            last.actors
+                .get(last.map[i])
+                .and_then(|o| o.mentions.first())
+                .map_or(usize::MAX, |m| m.paragraph)
+        })
+        .max()
+}
+
 /// Brings the last assembly up to date when only some paragraphs' text changed and what
 /// they decide for the others is unchanged: which actors may take a pronoun (`eligible`,
 /// from counts of who speaks and who has an honorific), the genders learnt, the pronouns
@@ -1291,9 +1319,7 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
                 }
             }
             for &(i, _, _) in last.sigs[p].iter().chain(&sig) {
-                let now = last.speaking[i] > 0
-                    || last.honorific[i] > 0
-                    || confirmed(&names.actors[i], lex);
+                let now = eligible(last.speaking[i], last.honorific[i], &names.actors[i], lex);
                 if now != last.eligible[i] {
                     return None;
                 }
@@ -1308,6 +1334,7 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
     let mut next = 0; // into last.learnt
     let mut todo: std::collections::BTreeSet<usize> = changed.iter().copied().collect();
     let mut redone: FxHashMap<usize, Vec<Hit>> = FxHashMap::default();
+    let last_first_ref = std::cell::OnceCell::new();
     let fit = Fit {
         actors: &names.actors,
         eligible: &last.eligible,
@@ -1363,20 +1390,13 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
             // the person's first mention: one named here counts for people first
             // mentioned here or later.
             let reads_here = || {
-                names.actors.iter().enumerate().any(|(i, a)| {
-                    let refers = a.affiliation.as_ref().is_some_and(|x| x.starts_with('@'));
-                    let first = last
-                        .actors
-                        .get(last.map[i])
-                        .and_then(|o| o.mentions.first())
-                        .map(|m| m.paragraph);
-                    refers && first.is_none_or(|f| f >= p)
-                })
+                last_first_ref
+                    .get_or_init(|| last_referring(names, last))
+                    .is_some_and(|f| f >= p)
             };
             for h in hits.iter().chain(old) {
                 let a = &names.actors[h.actor];
-                let refers = a.affiliation.as_ref().is_some_and(|x| x.starts_with('@'));
-                if refers
+                if refers(a)
                     || last.map[h.actor] == usize::MAX
                     || (a.kind == ActorKind::Organization && reads_here())
                 {
@@ -1489,12 +1509,7 @@ fn resolve_affiliation_refs(actors: &mut [Actor]) {
         })
         .collect();
     for a in actors.iter_mut() {
-        let Some(r) = a
-            .affiliation
-            .as_ref()
-            .and_then(|x| x.strip_prefix('@'))
-            .map(str::to_string)
-        else {
+        let Some(r) = affiliation_ref(a).map(str::to_string) else {
             continue;
         };
         let at = a
