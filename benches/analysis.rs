@@ -133,8 +133,34 @@ fn passes(c: &mut Criterion) {
     }
 }
 
-fn incremental(c: &mut Criterion) {
+/// Analysis after each edit that types `typed` at the next of `sites` in `text`, with an
+/// analyser that analysed `text` before.
+fn typing(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    id: BenchmarkId,
+    mut text: String,
+    mut sites: Vec<usize>,
+    typed: &str,
+) {
     let config = Config::default();
+    let mut analyzer = Analyzer::new();
+    analyzer.analyze(&text, Format::Plain, &config);
+    let mut k = 0usize;
+    g.bench_function(id, |b| {
+        b.iter_batched(
+            || {
+                let i = k % sites.len();
+                k += 1;
+                gen::type_at(&mut text, &mut sites, i, typed);
+                text.clone()
+            },
+            |t| analyzer.analyze(&t, Format::Plain, &config),
+            BatchSize::PerIteration,
+        )
+    });
+}
+
+fn incremental(c: &mut Criterion) {
     let mut g = c.benchmark_group("incremental");
     for &(words, label) in &SIZES {
         let draft = gen::draft(words, 1);
@@ -144,51 +170,23 @@ fn incremental(c: &mut Criterion) {
         // the middle of the draft, so every version of the text is new (no cache hit for
         // the edited paragraph, as with a real keystroke) and every other paragraph is
         // unchanged.
-        let mut text = draft.text.clone();
-        let mut sites = gen::edit_sites(&text, 16);
-        let mut analyzer = Analyzer::new();
-        analyzer.analyze(&text, Format::Plain, &config);
-        let mut k = 0usize;
-        g.bench_function(BenchmarkId::new("one_char_edit", label), |b| {
-            b.iter_batched(
-                || {
-                    let i = k % sites.len();
-                    k += 1;
-                    gen::type_at(&mut text, &mut sites, i, "x");
-                    text.clone()
-                },
-                |t| analyzer.analyze(&t, Format::Plain, &config),
-                BatchSize::PerIteration,
-            )
-        });
+        let sites = gen::edit_sites(&draft.text, 16);
+        let id = BenchmarkId::new("one_char_edit", label);
+        typing(&mut g, id, draft.text.clone(), sites, "x");
         // Naming someone the draft already named: a sentence with a known surname added at
         // one of 16 places per edit. The person is introduced once at the top (the
         // generated cast shares surnames and first names, which relinks by design).
-        let mut text = format!(
+        let text = format!(
             "Zuleika Vasquez-Holloway, a harbour pilot, spoke first.\n\n{}",
             draft.text
         );
         // At the start of each paragraph, so the sentence stands on its own.
-        let mut sites: Vec<usize> = gen::edit_sites(&text, 16)
+        let sites: Vec<usize> = gen::edit_sites(&text, 16)
             .into_iter()
             .map(|s| text[..s].rfind('\n').map_or(0, |i| i + 1))
             .collect();
-        let mut analyzer = Analyzer::new();
-        analyzer.analyze(&text, Format::Plain, &config);
-        let typed = "Vasquez-Holloway nodded. ";
-        let mut k = 0usize;
-        g.bench_function(BenchmarkId::new("known_name", label), |b| {
-            b.iter_batched(
-                || {
-                    let i = k % sites.len();
-                    k += 1;
-                    gen::type_at(&mut text, &mut sites, i, typed);
-                    text.clone()
-                },
-                |t| analyzer.analyze(&t, Format::Plain, &config),
-                BatchSize::PerIteration,
-            )
-        });
+        let id = BenchmarkId::new("known_name", label);
+        typing(&mut g, id, text, sites, "Vasquez-Holloway nodded. ");
     }
     g.finish();
 }
