@@ -1194,7 +1194,12 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
     }
     for (a, mut ms) in actors.iter_mut().zip(lists) {
         ms.sort_by_key(ActorMention::order);
+        // Kept until the actor's mentions change: without the room pushing left.
+        ms.shrink_to_fit();
         a.mentions = Arc::new(ms);
+    }
+    for h in &mut hits {
+        h.shrink_to_fit();
     }
     resolve_affiliation_refs(&mut actors);
     // A short form of an organisation as affiliation ("Rovers") names the organisation.
@@ -1678,8 +1683,8 @@ fn pronouns_in(
                     }
                 }
         };
-        let sent = v.tokens[pr.token].sentence;
-        let in_sentence = |first: usize| v.tokens[first].sentence == sent;
+        let sent = v.tokens[pr.token].sentence();
+        let in_sentence = |first: usize| v.tokens[first].sentence() == sent;
         let mut pick = None;
         // "X … and said it would", "Noordzee said it", "Zelensky suggested that he":
         // the subject of a speech verb right before the pronoun.
@@ -1702,13 +1707,13 @@ fn pronouns_in(
         }
         // A pronoun opening a sentence continues the previous sentence's subject.
         if pick.is_none()
-            && v.tokens[pr.token].sentence_start
+            && v.tokens[pr.token].sentence_start()
             && matches!(pr.class, PronounClass::He | PronounClass::She)
             && sent > 0
         {
             pick = hits
                 .iter()
-                .find(|h| v.tokens[h.first].sentence + 1 == sent && fits(h.actor, genders))
+                .find(|h| v.tokens[h.first].sentence() + 1 == sent && fits(h.actor, genders))
                 .map(|h| h.actor);
         }
         if pick.is_none() {

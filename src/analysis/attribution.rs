@@ -117,7 +117,7 @@ impl<'a> P<'a> {
 impl P<'_> {
     fn word(&self, i: usize) -> Option<&str> {
         let t = self.v.tokens.get(i)?;
-        matches!(t.kind, Kind::Word | Kind::Number).then(|| t.text(self.v.text))
+        matches!(t.kind(), Kind::Word | Kind::Number).then(|| t.text(self.v.text))
     }
     fn text(&self, i: usize) -> &str {
         self.v.tokens[i].text(self.v.text)
@@ -129,7 +129,7 @@ impl P<'_> {
         self.v.resolved.iter().copied().find(|&(f, _, _)| f == i)
     }
     fn sentence(&self, i: usize) -> u32 {
-        self.v.tokens[i].sentence
+        self.v.tokens[i].sentence()
     }
     /// Token index of the first token at or after byte offset `o`.
     fn token_at(&self, o: u32) -> usize {
@@ -146,7 +146,8 @@ impl P<'_> {
         let mut words = Vec::new();
         while k > from && words.len() < 5 {
             // "the council's letter", "the trustees' statement"
-            if self.v.tokens[k - 1].kind == Kind::Possessive && k - 1 > from && !words.is_empty() {
+            if self.v.tokens[k - 1].kind() == Kind::Possessive && k - 1 > from && !words.is_empty()
+            {
                 k -= 1;
                 continue;
             }
@@ -161,7 +162,7 @@ impl P<'_> {
         let det = self.word(first)?.to_lowercase();
         // "Residents said", "Officials told": a bare plural opening the sentence.
         let bare_plural = words.len() == 1
-            && self.v.tokens[first].sentence_start
+            && self.v.tokens[first].sentence_start()
             && det.ends_with('s')
             && det.len() > 3;
         (bare_plural || SUBJECT_DETERMINERS.contains(&det.as_str()) && words.len() >= 2).then(
@@ -178,7 +179,7 @@ impl P<'_> {
         let mut a = Attribution::default();
         let mut k = self.token_at(q.end);
         while k < self.v.tokens.len()
-            && self.v.tokens[k].kind == Kind::Punct
+            && self.v.tokens[k].kind() == Kind::Punct
             && matches!(self.text(k), "," | "\u{2014}" | "\u{2013}" | "-")
         {
             k += 1;
@@ -198,12 +199,12 @@ impl P<'_> {
                     a.speaker_tokens = Some((f, l));
                     return a;
                 }
-                if self.v.tokens[j].kind == Kind::Punct {
+                if self.v.tokens[j].kind() == Kind::Punct {
                     break;
                 }
             }
             let end = (k + 1..limit)
-                .find(|&j| self.v.tokens[j].kind == Kind::Punct)
+                .find(|&j| self.v.tokens[j].kind() == Kind::Punct)
                 .unwrap_or(limit);
             if end > k + 1 {
                 let s = self.v.tokens[k + 1].start as usize;
@@ -221,7 +222,7 @@ impl P<'_> {
                     return a;
                 }
             }
-            if self.v.tokens[j].kind == Kind::Punct && !matches!(self.text(j), ".")
+            if self.v.tokens[j].kind() == Kind::Punct && !matches!(self.text(j), ".")
                 || self.in_any_quote(j)
             {
                 break;
@@ -512,7 +513,7 @@ impl P<'_> {
     fn phrase_from(&self, k: usize) -> Option<String> {
         let n = self.v.tokens.len();
         let mut e = k;
-        while e < n && self.v.tokens[e].kind == Kind::Word && e < k + 5 {
+        while e < n && self.v.tokens[e].kind() == Kind::Word && e < k + 5 {
             let w = self.text(e);
             let content = e > k && !matches!(self.text(e - 1), "the" | "a" | "an");
             if content
@@ -772,7 +773,7 @@ fn actor_key(a: &Actor) -> u64 {
 /// The quotes of one paragraph, attributed from what the paragraph itself says.
 fn in_paragraph(v: &ParaQuotes, pi: usize, actors: &Chunked<Actor>) -> Vec<Quote> {
     let lex = Lexicon::get();
-    let mut out: Vec<Quote> = Vec::new();
+    let out: Vec<Quote>;
     {
         let p = P::new(v, lex);
         let mut local: Vec<(Quote, Attribution)> = Vec::new();
@@ -785,7 +786,7 @@ fn in_paragraph(v: &ParaQuotes, pi: usize, actors: &Chunked<Actor>) -> Vec<Quote
                 || v.tokens
                     .get(open_tok.wrapping_sub(1))
                     .is_some_and(|t| matches!(t.text(v.text), "." | ":" | "!" | "?" | "\u{2014}"))
-                || v.tokens.get(open_tok).is_some_and(|t| t.sentence_start);
+                || v.tokens.get(open_tok).is_some_and(|t| t.sentence_start());
             let partial = !starts_sentence;
             let mut att = p.trailing(q);
             if !att.found() {
@@ -860,7 +861,11 @@ fn in_paragraph(v: &ParaQuotes, pi: usize, actors: &Chunked<Actor>) -> Vec<Quote
                 att,
             ));
         }
-        out.extend(local.into_iter().map(|(q, _)| q));
+        // Sized exactly: extending an empty vector rounds it up to four quotes, and
+        // collecting would keep `local`'s larger buffer.
+        let mut quotes = Vec::with_capacity(local.len());
+        quotes.extend(local.into_iter().map(|(q, _)| q));
+        out = quotes;
     }
     out
 }
@@ -884,7 +889,7 @@ fn closing_speaker(pi: usize, v: &ParaQuotes, actors: &Chunked<Actor>) -> Option
         ..*v
     };
     let p = P::new(v, Lexicon::get());
-    let from = v.tokens.partition_point(|t| t.sentence < last.sentence);
+    let from = v.tokens.partition_point(|t| t.sentence() < last.sentence());
     let verb = (from..v.tokens.len()).rev().find(|&j| p.is_verb(j))?;
     // The credit closes the sentence ("…, Moritz declared.", "said on Friday.") or
     // introduces what follows ("said in a statement:"); "Smith said the plan would fail."

@@ -23,8 +23,10 @@ pub struct Fingerprint {
     /// Hash of the normalised text.
     pub exact: u64,
     pub words: usize,
-    /// Sorted hashes of consecutive word pairs (a multiset).
-    pub bigrams: Vec<u64>,
+    /// Sorted hashes of consecutive word pairs (a multiset), their top 32 bits: kept for
+    /// every paragraph of an open draft, and two paragraphs' few dozen pairs share a value
+    /// by chance about once in a million comparisons.
+    pub bigrams: Vec<u32>,
     /// The smallest distinct hashes of bigrams that are not two stop words.
     pub sketch: Vec<u64>,
 }
@@ -293,6 +295,11 @@ fn hash_word(w: &str) -> u64 {
     h.finish()
 }
 
+/// A bigram's hash as the multiset keeps it.
+fn top(h: u64) -> u32 {
+    (h >> 32) as u32
+}
+
 fn mix(a: u64, b: u64) -> u64 {
     // A bijective scramble so that the bottom-k sketch samples bigrams uniformly.
     let mut x = a.rotate_left(23) ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -319,7 +326,7 @@ impl Fingerprint {
             words += 1;
             if let Some(p) = prev {
                 let h = mix(p.0, cur.0);
-                bigrams.push(h);
+                bigrams.push(top(h));
                 if !(p.1 && cur.1) {
                     sketch.offer(h);
                 }
@@ -329,10 +336,12 @@ impl Fingerprint {
             prev = Some(cur);
         });
         if words == 1 {
-            bigrams.push(mix(first, 0));
-            sketch.offer(bigrams[0]);
+            let h = mix(first, 0);
+            bigrams.push(top(h));
+            sketch.offer(h);
         }
         bigrams.sort_unstable();
+        bigrams.shrink_to_fit();
         Fingerprint {
             exact,
             words,
@@ -358,14 +367,15 @@ impl Fingerprint {
         let mut distinctive = Vec::with_capacity(hashes.len());
         for pair in hashes.windows(2) {
             let h = mix(pair[0].0, pair[1].0);
-            bigrams.push(h);
+            bigrams.push(top(h));
             if !(pair[0].1 && pair[1].1) {
                 distinctive.push(h);
             }
         }
         if hashes.len() == 1 {
-            bigrams.push(mix(hashes[0].0, 0));
-            distinctive.push(bigrams[0]);
+            let h = mix(hashes[0].0, 0);
+            bigrams.push(top(h));
+            distinctive.push(h);
         }
         bigrams.sort_unstable();
         distinctive.sort_unstable();
@@ -420,7 +430,7 @@ impl Fingerprint {
 
 /// `common_count(a, b)` if it is at least `need`; None as soon as the elements left cannot
 /// bring it there (checked every few steps, so most unrelated pairs stop early).
-fn common_count_at_least(a: &[u64], b: &[u64], need: usize) -> Option<usize> {
+fn common_count_at_least(a: &[u32], b: &[u32], need: usize) -> Option<usize> {
     let (mut i, mut j, mut common) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         if common + (a.len() - i).min(b.len() - j) < need {
@@ -440,7 +450,7 @@ fn common_count_at_least(a: &[u64], b: &[u64], need: usize) -> Option<usize> {
 }
 
 /// Size of the multiset intersection of two sorted slices, branch-free in the loop.
-fn common_count(a: &[u64], b: &[u64]) -> usize {
+fn common_count(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut common) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         let (x, y) = (a[i], b[j]);
@@ -452,7 +462,7 @@ fn common_count(a: &[u64], b: &[u64]) -> usize {
 }
 
 #[cfg(test)]
-fn common_count_reference(a: &[u64], b: &[u64]) -> usize {
+fn common_count_reference(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut common) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -591,8 +601,8 @@ mod tests {
 
         #[test]
         fn similarity_at_least_is_exact(
-            mut a in proptest::collection::vec(0u64..6, 0..70),
-            mut b in proptest::collection::vec(0u64..6, 0..70),
+            mut a in proptest::collection::vec(0u32..6, 0..70),
+            mut b in proptest::collection::vec(0u32..6, 0..70),
             floor in 0.0f32..1.0,
         ) {
             a.sort_unstable();
@@ -609,8 +619,8 @@ mod tests {
         }
 
         #[test]
-        fn common_count_agrees(mut a in proptest::collection::vec(0u64..8, 0..40),
-                               mut b in proptest::collection::vec(0u64..8, 0..40)) {
+        fn common_count_agrees(mut a in proptest::collection::vec(0u32..8, 0..40),
+                               mut b in proptest::collection::vec(0u32..8, 0..40)) {
             a.sort_unstable();
             b.sort_unstable();
             proptest::prop_assert_eq!(common_count(&a, &b), common_count_reference(&a, &b));

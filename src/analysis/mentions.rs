@@ -110,6 +110,14 @@ pub struct Mentions {
     pub nominals: Vec<Nominal>,
 }
 
+impl Mentions {
+    pub fn shrink_to_fit(&mut self) {
+        self.candidates.shrink_to_fit();
+        self.pronouns.shrink_to_fit();
+        self.nominals.shrink_to_fit();
+    }
+}
+
 const PARTICLES_START: &[&str] = &[
     "van", "von", "de", "der", "den", "da", "di", "du", "al", "el", "bin", "ibn", "le", "la",
 ];
@@ -239,16 +247,16 @@ impl Ctx<'_> {
         s.split_whitespace().collect::<Vec<_>>().join(" ")
     }
     fn is_name_word(&self, i: usize) -> bool {
-        i < self.toks.len() && self.toks[i].kind == Kind::Word && name_like(self.text(i))
+        i < self.toks.len() && self.toks[i].kind() == Kind::Word && name_like(self.text(i))
     }
     fn lower(&self, i: usize) -> Option<&str> {
         let t = self.toks.get(i)?;
-        (t.kind == Kind::Word).then(|| self.text(i))
+        (t.kind() == Kind::Word).then(|| self.text(i))
     }
     fn is_punct(&self, i: usize, p: &str) -> bool {
         self.toks
             .get(i)
-            .is_some_and(|t| t.kind == Kind::Punct && self.text(i) == p)
+            .is_some_and(|t| t.kind() == Kind::Punct && self.text(i) == p)
     }
 }
 
@@ -276,7 +284,7 @@ fn runs(c: &Ctx) -> Vec<(usize, usize)> {
             let next_name = c.is_name_word(j + 1);
             let word = w.text(c.para);
             let last_is_cue = c.lex.org_cues.contains(c.text(j - 1));
-            let joins = match w.kind {
+            let joins = match w.kind() {
                 Kind::Word => {
                     next_name
                         && (matches!(
@@ -321,7 +329,7 @@ fn items(c: &Ctx, a: usize, b: usize, headline_run: bool) -> Vec<Item> {
         let mut best_len = 0;
         let max = (b - i).min(lex.max_phrase.max(lex.max_title));
         for len in (1..=max).rev() {
-            if c.toks[i + len - 1].kind == Kind::Possessive {
+            if c.toks[i + len - 1].kind() == Kind::Possessive {
                 continue;
             }
             let key = c.slice(i, i + len);
@@ -350,7 +358,7 @@ fn items(c: &Ctx, a: usize, b: usize, headline_run: bool) -> Vec<Item> {
                 break;
             }
         }
-        if best.is_none() && t.kind == Kind::Word {
+        if best.is_none() && t.kind() == Kind::Word {
             let w = c.text(i);
             if is_all_caps(w) && w.len() > 3 {
                 // Datelines: WASHINGTON —
@@ -379,7 +387,7 @@ fn items(c: &Ctx, a: usize, b: usize, headline_run: bool) -> Vec<Item> {
             continue;
         }
         let w = c.text(i);
-        let item = if t.kind != Kind::Word {
+        let item = if t.kind() != Kind::Word {
             Item::Particle(i)
         } else if let Some(g) = lex.honorifics.get(w) {
             Item::Honorific(*g, i)
@@ -389,7 +397,7 @@ fn items(c: &Ctx, a: usize, b: usize, headline_run: bool) -> Vec<Item> {
             Item::Particle(i)
         } else if lex.calendar.contains(w)
             || lex.not_names.contains(w)
-                && (t.sentence_start || headline_run || c.headline)
+                && (t.sentence_start() || headline_run || c.headline)
                 && !given_name_leading(c, i, b)
         {
             Item::Separator
@@ -416,7 +424,7 @@ fn given_name_leading(c: &Ctx, i: usize, b: usize) -> bool {
         j += 1;
     }
     j < b
-        && c.toks[j].kind == Kind::Word
+        && c.toks[j].kind() == Kind::Word
         && name_like(c.text(j))
         && !lex.phrases.contains_key(c.text(j))
         && !lex.not_names.contains(c.text(j))
@@ -440,13 +448,13 @@ fn lowercase_role_before(c: &Ctx, first: usize) -> Option<(String, usize)> {
     let mut words = Vec::new();
     while k > 0 && words.len() < 4 {
         let t = c.toks[k - 1];
-        if t.kind != Kind::Word {
+        if t.kind() != Kind::Word {
             break;
         }
         let w = c.text(k - 1);
         // "Opposition leader X", "Political analyst X": a sentence's capital is not a name's.
         let lowered;
-        let w = if t.sentence_start
+        let w = if t.sentence_start()
             && !words.is_empty()
             && !lex.given.contains_key(w)
             && !lex.phrases.contains_key(w)
@@ -505,7 +513,7 @@ fn appositive(c: &Ctx, last: usize, runs: &[(usize, usize)]) -> (Vec<String>, Op
     }
     let mut k = last + 2;
     // "Name, 54, the owner of …": an age comes first.
-    if c.toks.get(k).is_some_and(|t| t.kind == Kind::Number) && c.is_punct(k + 1, ",") {
+    if c.toks.get(k).is_some_and(|t| t.kind() == Kind::Number) && c.is_punct(k + 1, ",") {
         k += 2;
     }
     let end = (k + 12).min(c.toks.len());
@@ -514,7 +522,7 @@ fn appositive(c: &Ctx, last: usize, runs: &[(usize, usize)]) -> (Vec<String>, Op
     while k < end {
         let t = c.toks[k];
         let w = t.text(c.para);
-        if t.kind == Kind::Punct && w != "-" {
+        if t.kind() == Kind::Punct && w != "-" {
             break;
         }
         if w == "who" {
@@ -532,7 +540,7 @@ fn appositive(c: &Ctx, last: usize, runs: &[(usize, usize)]) -> (Vec<String>, Op
             }
             break;
         }
-        if lex.speech_lemma(w).is_some() && t.kind == Kind::Word && role_start.is_some() {
+        if lex.speech_lemma(w).is_some() && t.kind() == Kind::Word && role_start.is_some() {
             break;
         }
         if PARTY_WORDS.contains(&w) {
@@ -550,7 +558,7 @@ fn appositive(c: &Ctx, last: usize, runs: &[(usize, usize)]) -> (Vec<String>, Op
             let modifies_head = c
                 .lower(b)
                 .is_some_and(|w| lex.nominal_heads.contains(w) || lex.title(w).is_some());
-            let is_aff = c.toks.get(b).is_some_and(|t| t.kind == Kind::Possessive)
+            let is_aff = c.toks.get(b).is_some_and(|t| t.kind() == Kind::Possessive)
                 || modifies_head
                 || (k > 0 && matches!(c.lower(k - 1), Some("of" | "at" | "for")));
             if is_aff && !PARTY_WORDS.contains(&name.as_str()) {
@@ -564,7 +572,7 @@ fn appositive(c: &Ctx, last: usize, runs: &[(usize, usize)]) -> (Vec<String>, Op
             k = b;
             continue;
         }
-        if t.kind == Kind::Word && w.chars().all(|ch| ch.is_lowercase() || ch == '-') {
+        if t.kind() == Kind::Word && w.chars().all(|ch| ch.is_lowercase() || ch == '-') {
             if DETERMINERS.contains(&w) || matches!(w, "of" | "at" | "for" | "in" | "with" | "and")
             {
                 // "the union’s chief negotiator", "director in Malawi": a new phrase starts.
@@ -596,7 +604,7 @@ fn appositive(c: &Ctx, last: usize, runs: &[(usize, usize)]) -> (Vec<String>, Op
             } else {
                 role_start.get_or_insert(k);
             }
-        } else if t.kind == Kind::Possessive {
+        } else if t.kind() == Kind::Possessive {
             role_start = None;
         }
         k += 1;
@@ -648,7 +656,7 @@ pub fn extract(para: &str, toks: &[Token], quotes: &[QuoteMarks], headline: bool
                     && matches!(c.text(a - 1), "and" | "or")
         });
         let not_names_inside = (a + 1..b)
-            .filter(|&i| c.toks[i].kind == Kind::Word && lex.not_names.contains(c.text(i)))
+            .filter(|&i| c.toks[i].kind() == Kind::Word && lex.not_names.contains(c.text(i)))
             .count();
         // Title-case runs ("Hegseth Rules Out U.S. Peacekeeping") read word by word; a run
         // that ends in a cue word is one name however many common words it holds.
@@ -670,7 +678,7 @@ pub fn extract(para: &str, toks: &[Token], quotes: &[QuoteMarks], headline: bool
     }
     affiliation_after(&c, &mut m.candidates);
     for (i, t) in toks.iter().enumerate() {
-        if t.kind != Kind::Word {
+        if t.kind() != Kind::Word {
             continue;
         }
         let w = t.text(para);
@@ -735,7 +743,7 @@ fn nominal(c: &Ctx, the: usize, m: &mut Mentions) {
             continue;
         }
         if (k..k + len)
-            .any(|i| c.toks[i].kind != Kind::Word || !c.text(i).chars().all(char::is_lowercase))
+            .any(|i| c.toks[i].kind() != Kind::Word || !c.text(i).chars().all(char::is_lowercase))
         {
             continue;
         }
@@ -974,7 +982,7 @@ fn build(
                             if matches!(w, "Its" | "its" | "Their" | "their") {
                                 return Some(format!("@{}", w.to_lowercase()));
                             }
-                            if c.toks[k].kind == Kind::Possessive {
+                            if c.toks[k].kind() == Kind::Possessive {
                                 let head = c.text(k.checked_sub(1)?);
                                 if ORG_HEADS.contains(&head) {
                                     return Some(format!("@{head}"));
@@ -1000,7 +1008,7 @@ fn build(
                     affiliation = app_aff;
                 }
                 let given = words.first().is_some_and(|w| lex.given.contains_key(*w));
-                let first_is_start = c.toks[ft].sentence_start;
+                let first_is_start = c.toks[ft].sentence_start();
                 let single = words.len() <= 1;
                 if words.first().is_some_and(|w| {
                     matches!(*w, "Your" | "My" | "Our" | "His" | "Her" | "Their" | "Its")
@@ -1009,7 +1017,7 @@ fn build(
                     continue;
                 }
                 // "Article 5", "Flight 370", "Room 12": a numbered thing, not a name.
-                if words.len() == 1 && c.toks.get(lt).is_some_and(|t| t.kind == Kind::Number) {
+                if words.len() == 1 && c.toks.get(lt).is_some_and(|t| t.kind() == Kind::Number) {
                     p = e;
                     continue;
                 }

@@ -233,11 +233,16 @@ pub struct ParagraphFacts {
 impl ParagraphFacts {
     /// Everything about one paragraph that depends on its text alone.
     pub fn compute(text: &str) -> Self {
-        let toks = tokens::tokenize(text);
-        let quotes = quotes::scan(text);
+        let mut toks = tokens::tokenize(text);
+        let mut quotes = quotes::scan(text);
         let headline = tokens::is_headline(text, &toks);
-        let mentions = mentions::extract(text, &toks, &quotes, headline);
+        let mut mentions = mentions::extract(text, &toks, &quotes, headline);
         let speech = actors::speech_flags(text, &toks);
+        // Kept for the document's life, a copy per paragraph: the room the vectors grew
+        // into is a third of the facts' memory on a long draft.
+        toks.shrink_to_fit();
+        quotes.shrink_to_fit();
+        mentions.shrink_to_fit();
         ParagraphFacts {
             fingerprint: fingerprint::Fingerprint::of(text),
             link_digest: actors::digest(&mentions, &speech),

@@ -14,23 +14,72 @@ pub enum Kind {
     Possessive,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Twelve bytes: a draft keeps one per word and punctuation mark for as long as it is open
+/// (a million-word manuscript, 1.2 million tokens).
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Token {
     pub start: u32,
     pub end: u32,
-    pub kind: Kind,
-    /// First word of a sentence, of a clause after a colon, or of quoted speech: its
-    /// capital letter says nothing about it being a name.
-    pub sentence_start: bool,
-    pub sentence: u32,
+    /// The sentence's number in the paragraph (the low 29 bits), whether the token starts
+    /// one, and its kind (the top two bits).
+    meta: u32,
+}
+
+const SENTENCE_BITS: u32 = 29;
+const SENTENCE_MASK: u32 = (1 << SENTENCE_BITS) - 1;
+const START_BIT: u32 = 1 << SENTENCE_BITS;
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Token")
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .field("kind", &self.kind())
+            .field("sentence_start", &self.sentence_start())
+            .field("sentence", &self.sentence())
+            .finish()
+    }
 }
 
 impl Token {
+    /// Sentences past 2^29 - 1 in one paragraph (half a billion) share that number.
+    pub fn new(start: u32, end: u32, kind: Kind, sentence_start: bool, sentence: u32) -> Token {
+        let kind = match kind {
+            Kind::Word => 0,
+            Kind::Number => 1,
+            Kind::Punct => 2,
+            Kind::Possessive => 3,
+        };
+        Token {
+            start,
+            end,
+            meta: sentence.min(SENTENCE_MASK)
+                | (u32::from(sentence_start) << SENTENCE_BITS)
+                | kind << 30,
+        }
+    }
+    pub fn kind(&self) -> Kind {
+        match self.meta >> 30 {
+            0 => Kind::Word,
+            1 => Kind::Number,
+            2 => Kind::Punct,
+            _ => Kind::Possessive,
+        }
+    }
+    /// First word of a sentence, of a clause after a colon, or of quoted speech: its
+    /// capital letter says nothing about it being a name.
+    pub fn sentence_start(&self) -> bool {
+        self.meta & START_BIT != 0
+    }
+    pub fn sentence(&self) -> u32 {
+        self.meta & SENTENCE_MASK
+    }
+
     pub fn text<'a>(&self, para: &'a str) -> &'a str {
         &para[self.start as usize..self.end as usize]
     }
     pub fn is_word(&self) -> bool {
-        self.kind == Kind::Word
+        self.kind() == Kind::Word
     }
 }
 
@@ -123,22 +172,16 @@ pub fn tokenize(para: &str) -> Vec<Token> {
                 }
             }
             let kind = if all_digits { Kind::Number } else { Kind::Word };
-            out.push(Token {
-                start: s as u32,
-                end: end as u32,
-                kind,
-                sentence_start: start_next,
-                sentence,
-            });
+            out.push(Token::new(s as u32, end as u32, kind, start_next, sentence));
             start_next = false;
             if let Some((a, b)) = poss {
-                out.push(Token {
-                    start: a as u32,
-                    end: b as u32,
-                    kind: Kind::Possessive,
-                    sentence_start: false,
+                out.push(Token::new(
+                    a as u32,
+                    b as u32,
+                    Kind::Possessive,
+                    false,
                     sentence,
-                });
+                ));
             }
             i = j;
             continue;
@@ -146,7 +189,7 @@ pub fn tokenize(para: &str) -> Vec<Token> {
         // Punctuation, one character a token.
         let prev_word = out
             .last()
-            .is_some_and(|t| t.kind == Kind::Word && t.end as usize == i);
+            .is_some_and(|t| t.kind() == Kind::Word && t.end as usize == i);
         let next = para[i + w..].chars().next();
         let kind = if is_apostrophe(c)
             && prev_word
@@ -157,13 +200,7 @@ pub fn tokenize(para: &str) -> Vec<Token> {
         } else {
             Kind::Punct
         };
-        out.push(Token {
-            start: i as u32,
-            end: (i + w) as u32,
-            kind,
-            sentence_start: false,
-            sentence,
-        });
+        out.push(Token::new(i as u32, (i + w) as u32, kind, false, sentence));
         match c {
             '.' | '!' | '?' | '\u{2026}' => {
                 // A period inside "..." or before a lowercase word does not end a sentence.
@@ -196,7 +233,7 @@ pub fn tokenize(para: &str) -> Vec<Token> {
 pub fn is_speech_verb_at(para: &str, toks: &[Token], i: usize) -> bool {
     let Some(t) = toks.get(i) else { return false };
     let w = t.text(para);
-    if !matches!(t.kind, Kind::Word | Kind::Number) || !w.chars().all(char::is_lowercase) {
+    if !matches!(t.kind(), Kind::Word | Kind::Number) || !w.chars().all(char::is_lowercase) {
         return false;
     }
     if Lexicon::get()
@@ -208,7 +245,7 @@ pub fn is_speech_verb_at(para: &str, toks: &[Token], i: usize) -> bool {
     let Some(prev) = i.checked_sub(1).map(|k| toks[k]) else {
         return true;
     };
-    prev.kind != Kind::Possessive
+    prev.kind() != Kind::Possessive
         && !matches!(
             prev.text(para),
             "a" | "an" | "the" | "this" | "that" | "his" | "her" | "their" | "its" | "our"
@@ -272,7 +309,7 @@ mod tests {
             vec!["the", "workers", "’", "union"]
         );
         let t = tokenize("the workers’ union");
-        assert_eq!(t[2].kind, Kind::Possessive);
+        assert_eq!(t[2].kind(), Kind::Possessive);
     }
 
     #[test]
@@ -281,11 +318,11 @@ mod tests {
         let t = tokenize(s);
         let starts: Vec<&str> = t
             .iter()
-            .filter(|t| t.sentence_start)
+            .filter(|t| t.sentence_start())
             .map(|t| t.text(s))
             .collect();
         assert_eq!(starts, vec!["Yet", "Security", "Europe"]);
-        assert_eq!(t.last().unwrap().sentence, 1);
+        assert_eq!(t.last().unwrap().sentence(), 1);
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub enum Journal {
 const JOURNAL_EDITS: usize = 4;
 const JOURNAL_BYTES: usize = 1 << 20;
 
+/// Bytes of typing the worker's copy of the text takes before it grows again.
+const HEADROOM: usize = 64 * 1024;
+
 impl Journal {
     fn push(&mut self, edit: ByteEdit) {
         if let Journal::Edits(edits) = self {
@@ -69,6 +72,12 @@ impl Journal {
             }
             prefix = prefix.min(e.start);
             suffix = suffix.min(text.len() - e.end);
+            let grows = e.text.len().saturating_sub(e.end - e.start);
+            if grows > text.capacity() - text.len() {
+                // Room for this edit and a burst of typing after it: growing by doubling
+                // would keep a second copy's worth of a long draft unused.
+                text.reserve_exact(grows + HEADROOM);
+            }
             text.replace_range(e.start..e.end, &e.text);
         }
         let room = base_len.min(text.len());
@@ -204,6 +213,25 @@ mod tests {
         assert_eq!(d.text(), "o!");
         d.apply(&change(0, 1, 0, 1, "\u{301}"), Encoding::Utf16);
         assert_eq!(d.text(), "o\u{301}!");
+    }
+
+    #[test]
+    fn typing_into_a_long_text_does_not_double_it() {
+        let base = "word ".repeat(200_000);
+        let mut text = text_of(&Rope::from_str(&base));
+        assert_eq!(text.capacity(), text.len());
+        let mut d = Document::new(&base, 1, Format::Plain);
+        for k in 0..3 {
+            d.journal = Journal::Edits(Vec::new());
+            d.apply(&change(0, 10, 0, 10, "x"), Encoding::Utf16);
+            assert!(d.journal.replay(&mut text).is_some());
+            assert_eq!(text, d.text(), "{k}");
+            assert!(
+                text.capacity() <= base.len() + HEADROOM + 1,
+                "{}",
+                text.capacity()
+            );
+        }
     }
 
     /// The worker rebuilds the text from the last one and the journal: it must be the

@@ -29,6 +29,8 @@ pub const MAX_BODY: usize = 512 * 1024 * 1024;
 
 const NAME: &[u8] = b"content-length";
 const READ_CHUNK: usize = 64 * 1024;
+/// The input buffer's capacity kept between messages.
+const KEEP: usize = 4 * READ_CHUNK;
 
 /// What is wrong with a message, as a JSON-RPC error.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,6 +183,16 @@ impl<R: AsyncRead + Unpin> Input<R> {
         true
     }
 
+    /// Gives back what a large message made the buffer grow to, once it is consumed: a
+    /// draft opened once would otherwise keep its size in memory for the whole session.
+    fn release(&mut self) {
+        if self.buf.capacity() > KEEP && self.pending().len() <= KEEP / 2 {
+            self.buf.drain(..self.start);
+            self.start = 0;
+            self.buf.shrink_to(KEEP);
+        }
+    }
+
     /// Discards `n` bytes without keeping them; false if the input ends first.
     async fn skip(&mut self, mut n: usize) -> bool {
         loop {
@@ -321,6 +333,7 @@ where
             Err(invalid) => send(&mut output, &invalid).await,
         };
         inp.start += len;
+        inp.release();
         if result.is_err() {
             return;
         }
@@ -353,6 +366,26 @@ mod tests {
         assert!(content_length(b"Content-Length: 99999999999999999999999\r\n\r\n").is_err());
         assert!(content_length(b"Content-Type: x\r\n\r\n").is_err());
         assert_eq!(find_name(b"xx CONTENT-LENGTH"), Some(3));
+    }
+
+    #[tokio::test]
+    async fn a_large_message_does_not_keep_its_buffer() {
+        let big = vec![b'x'; 3 << 20];
+        let mut input: &[u8] = &big;
+        let mut inp = Input {
+            r: &mut input,
+            buf: Vec::new(),
+            start: 0,
+            eof: false,
+        };
+        assert!(inp.want(big.len() - 10).await);
+        assert!(inp.buf.capacity() >= big.len() - 10);
+        inp.start += big.len() - 10;
+        inp.release();
+        assert!(inp.buf.capacity() <= KEEP, "{}", inp.buf.capacity());
+        let left = inp.pending().len();
+        assert!(left <= 10);
+        assert_eq!(inp.pending(), &big[big.len() - 10..big.len() - 10 + left]);
     }
 
     #[test]
