@@ -1,11 +1,10 @@
 //! A tolerant front end for the client's byte stream.
 //!
-//! tower-lsp-server stops reading its input at the first message it cannot decode (its
-//! `FramedRead` ends the stream after a decoder error), so one malformed message would end
-//! the session. [`pump`] therefore reads the client's bytes itself and hands the server only
-//! well-formed messages, re-framed with a canonical `Content-Length` header. In place of a
-//! malformed one it sends a synthetic request (`guard::INVALID_MESSAGE`) that
-//! `guard::Guarded` answers with the JSON-RPC error the client is owed:
+//! A malformed message must not end the session (tower-lsp-server's own reader stops at
+//! the first one it cannot decode). [`pump`] reads the client's bytes and hands the server
+//! (`transport`) each well-formed message decoded. In place of a malformed one it hands it
+//! a synthetic request (`guard::INVALID_MESSAGE`) that `guard::Guarded` answers with the
+//! JSON-RPC error the client is owed:
 //!
 //! - body not UTF-8 or not JSON: -32700 Parse error, id null;
 //! - JSON but not a JSON-RPC message: -32600 Invalid Request, with the id when it has one;
@@ -16,11 +15,14 @@
 //! Memory stays bounded by the largest accepted message: a header announcing a huge length
 //! allocates nothing up front, and end of input in the middle of a message ends the session.
 
+use futures::channel::mpsc;
+use futures::SinkExt;
 use serde_json::json;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt};
 use tower_lsp_server::jsonrpc::{Id, Request, Response};
 
 use super::guard::INVALID_MESSAGE;
+use super::transport::Incoming;
 
 /// Header bytes accepted before a message's body must start.
 pub const MAX_HEADER: usize = 8 * 1024;
@@ -95,14 +97,33 @@ fn content_length(header: &[u8]) -> Result<usize, String> {
     found.ok_or_else(|| "missing Content-Length header".to_string())
 }
 
-/// Checks that a body is a message tower-lsp-server can decode; says why not otherwise.
-pub fn check_body(body: &[u8]) -> Result<(), Invalid> {
+/// The message in a body, read as tower-lsp-server reads it: a response if it is one,
+/// else a request or notification (whose method may be missing); says why neither.
+pub fn decode(body: &[u8]) -> Result<Incoming, Invalid> {
     let text = std::str::from_utf8(body)
         .map_err(|e| Invalid::parse(format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
-    if serde_json::from_str::<Request>(text).is_ok()
-        || serde_json::from_str::<Response>(text).is_ok()
-    {
-        return Ok(());
+    let response = || {
+        serde_json::from_str::<Response>(text)
+            .ok()
+            .map(Incoming::Response)
+    };
+    // A response has a "result" or an "error": only then is it worth reading as one first
+    // (that reading copies the whole body, a draft's text in a didOpen).
+    let keyed = |key: &[u8]| memchr::memmem::find(body, key).is_some();
+    if keyed(b"\"result\"") || keyed(b"\"error\"") {
+        if let Some(res) = response() {
+            return Ok(res);
+        }
+    }
+    match serde_json::from_str::<Request>(text) {
+        Ok(req) if !req.method().is_empty() => return Ok(Incoming::Request(req)),
+        // Keys can be spelt with escapes: no method, so perhaps a response after all.
+        Ok(req) => return Ok(response().unwrap_or(Incoming::Request(req))),
+        Err(_) => {
+            if let Some(res) = response() {
+                return Ok(res);
+            }
+        }
     }
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| Invalid::parse(format!("Parse error: {e}")))?;
@@ -118,22 +139,17 @@ pub fn check_body(body: &[u8]) -> Result<(), Invalid> {
     })
 }
 
-/// The synthetic request that stands for a malformed message.
-pub fn invalid_message(invalid: &Invalid) -> Vec<u8> {
-    let body = json!({
+/// The synthetic request that stands for a malformed message (`guard` answers it).
+pub fn invalid_message(invalid: &Invalid) -> Incoming {
+    let request = json!({
         "jsonrpc": "2.0",
         "id": null,
         "method": INVALID_MESSAGE,
         "params": {"code": invalid.code, "message": invalid.message, "id": invalid.id},
-    })
-    .to_string();
-    frame(body.as_bytes())
-}
-
-fn frame(body: &[u8]) -> Vec<u8> {
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend_from_slice(body);
-    out
+    });
+    Incoming::Request(
+        serde_json::from_value(request).expect("the synthetic request is a valid request"),
+    )
 }
 
 struct Input<R> {
@@ -211,12 +227,11 @@ impl<R: AsyncRead + Unpin> Input<R> {
     }
 }
 
-/// Copies well-formed messages from `input` to `output` (see the module documentation)
+/// Decodes well-formed messages from `input` into `output` (see the module documentation)
 /// until the input ends or the output is closed.
-pub async fn pump<R, W>(input: R, mut output: W)
+pub async fn pump<R>(input: R, mut output: mpsc::Sender<Incoming>)
 where
     R: AsyncRead + Unpin,
-    W: AsyncWrite + Unpin,
 {
     let mut inp = Input {
         r: input,
@@ -304,7 +319,12 @@ where
         let len = match problem {
             Ok(len) => len,
             Err((why, then_quiet)) => {
-                if !quiet && send(&mut output, &Invalid::parse(why)).await.is_err() {
+                if !quiet
+                    && output
+                        .send(invalid_message(&Invalid::parse(why)))
+                        .await
+                        .is_err()
+                {
                     return;
                 }
                 quiet = then_quiet;
@@ -319,7 +339,7 @@ where
                 ),
                 id: None,
             };
-            if send(&mut output, &invalid).await.is_err() || !inp.skip(len).await {
+            if output.send(invalid_message(&invalid)).await.is_err() || !inp.skip(len).await {
                 return;
             }
             continue;
@@ -327,30 +347,13 @@ where
         if !inp.want(len).await {
             break; // the input ended inside the body
         }
-        let body = &inp.pending()[..len];
-        let result = match check_body(body) {
-            Ok(()) => write_framed(&mut output, body).await,
-            Err(invalid) => send(&mut output, &invalid).await,
-        };
+        let message = decode(&inp.pending()[..len]).unwrap_or_else(|e| invalid_message(&e));
         inp.start += len;
         inp.release();
-        if result.is_err() {
+        if output.send(message).await.is_err() {
             return;
         }
     }
-    let _ = output.shutdown().await;
-}
-
-async fn write_framed<W: AsyncWrite + Unpin>(out: &mut W, body: &[u8]) -> std::io::Result<()> {
-    out.write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes())
-        .await?;
-    out.write_all(body).await?;
-    out.flush().await
-}
-
-async fn send<W: AsyncWrite + Unpin>(out: &mut W, invalid: &Invalid) -> std::io::Result<()> {
-    out.write_all(&invalid_message(invalid)).await?;
-    out.flush().await
 }
 
 #[cfg(test)]
@@ -389,14 +392,34 @@ mod tests {
     }
 
     #[test]
-    fn bodies_are_checked_like_the_server_decodes_them() {
-        assert!(check_body(br#"{"jsonrpc":"2.0","method":"exit"}"#).is_ok());
-        assert!(check_body(br#"{"jsonrpc":"2.0","id":1,"result":null}"#).is_ok());
-        assert_eq!(check_body(b"{").unwrap_err().code, -32700);
-        assert_eq!(check_body(b"\xff").unwrap_err().code, -32700);
-        assert_eq!(check_body(b"").unwrap_err().code, -32700);
-        let e = check_body(br#"{"jsonrpc":"1.0","id":7,"method":"x"}"#).unwrap_err();
+    fn bodies_are_decoded_or_said_why_not() {
+        assert!(matches!(
+            decode(br#"{"jsonrpc":"2.0","method":"exit"}"#),
+            Ok(Incoming::Request(r)) if r.method() == "exit"
+        ));
+        assert!(matches!(
+            decode(br#"{"jsonrpc":"2.0","id":1,"result":null}"#),
+            Ok(Incoming::Response(_))
+        ));
+        // As tower-lsp-server reads them: a response if it is one, whatever else it has.
+        for response in [
+            &br#"{"jsonrpc":"2.0","id":1,"r\u0065sult":null}"#[..],
+            br#"{"jsonrpc":"2.0","id":1,"method":"x","result":1}"#,
+            br#"{"jsonrpc":"2.0","id":1,"error":{"code":1,"message":"no"}}"#,
+        ] {
+            assert!(matches!(decode(response), Ok(Incoming::Response(_))));
+        }
+        let said = br#"{"jsonrpc":"2.0","method":"m","params":{"text":"the \"result\""}}"#;
+        assert!(matches!(decode(said), Ok(Incoming::Request(r)) if r.method() == "m"));
+        assert!(matches!(
+            decode(br#"{"jsonrpc":"2.0","id":3}"#),
+            Ok(Incoming::Request(r)) if r.method().is_empty()
+        ));
+        assert_eq!(decode(b"{").unwrap_err().code, -32700);
+        assert_eq!(decode(b"\xff").unwrap_err().code, -32700);
+        assert_eq!(decode(b"").unwrap_err().code, -32700);
+        let e = decode(br#"{"jsonrpc":"1.0","id":7,"method":"x"}"#).unwrap_err();
         assert_eq!((e.code, e.id), (-32600, Some(Id::Number(7))));
-        assert_eq!(check_body(b"[1,2]").unwrap_err().code, -32600);
+        assert_eq!(decode(b"[1,2]").unwrap_err().code, -32600);
     }
 }

@@ -8,12 +8,13 @@ pub mod guard;
 pub mod limits;
 pub mod project;
 pub mod server;
+pub mod transport;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use tokio::io::{AsyncRead, AsyncWrite};
-use tower_lsp_server::{LspService, Server};
+use tower_lsp_server::LspService;
 
 /// Serves LSP over any byte streams until `exit` or end of input. Returns the process exit
 /// status the specification asks for: 0 after `shutdown`, 1 otherwise.
@@ -31,11 +32,11 @@ where
     });
     let client = handle.expect("LspService::new calls its init function");
     // Panics in handlers are contained (guard); malformed input is answered, not fatal
-    // (framing): the server reads well-formed messages from an in-memory pipe.
+    // (framing): the server is handed messages already read and decoded.
     let service = guard::Guarded::new(service, client);
-    let (server_input, pump_output) = tokio::io::duplex(64 * 1024);
-    let server = Server::new(server_input, output, socket).serve(service);
-    let pump = framing::pump(input, pump_output);
+    let (to_server, from_pump) = futures::channel::mpsc::channel(16);
+    let server = transport::serve(from_pump, output, socket, service);
+    let pump = framing::pump(input, to_server);
     tokio::pin!(server);
     tokio::pin!(pump);
     let input_ended = tokio::select! {

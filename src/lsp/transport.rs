@@ -1,0 +1,105 @@
+//! The server's side of the connection: messages that `framing` has already read and
+//! decoded go to the service, its replies and the server's own requests to the client go
+//! out framed, each in one write.
+//!
+//! tower-lsp-server's `Server` does the same over a byte stream, so it would frame and
+//! decode every message a second time, and its read buffer keeps the size of the largest
+//! message for the whole session (a million-word draft opened once: 8 MB). The scheduling
+//! is the same as there: up to four requests are served at once, in the order they come.
+
+use futures::channel::mpsc;
+use futures::{future, join, stream, stream_select, FutureExt, SinkExt, StreamExt, TryFutureExt};
+use serde::Serialize;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tower::Service;
+use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::ClientSocket;
+
+/// Requests served at once (tower-lsp-server's default).
+const CONCURRENCY: usize = 4;
+/// Requests read ahead of those being served.
+const QUEUE: usize = 100;
+
+/// A message from the client, decoded.
+#[derive(Debug)]
+pub enum Incoming {
+    /// A request or a notification.
+    Request(Request),
+    /// The answer to a request the server sent.
+    Response(Response),
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Outgoing {
+    Response(Response),
+    Request(Request),
+}
+
+/// Serves `incoming` until it ends or the client sends `exit`, writing to `output`.
+pub async fn serve<O, S>(
+    mut incoming: mpsc::Receiver<Incoming>,
+    output: O,
+    socket: ClientSocket,
+    mut service: S,
+) where
+    O: AsyncWrite,
+    S: Service<Request, Response = Option<Response>> + Send + 'static,
+    S::Error: std::fmt::Display,
+    S::Future: Send,
+{
+    let (client_requests, mut client_responses) = socket.split();
+    let (client_requests, client_abort) = stream::abortable(client_requests);
+    let (mut responses_tx, responses_rx) = mpsc::channel(0);
+    let (mut tasks_tx, tasks_rx) = mpsc::channel(QUEUE);
+
+    let replies = tasks_rx
+        .buffer_unordered(CONCURRENCY)
+        .filter_map(future::ready)
+        .map(|r| Ok(Outgoing::Response(r)))
+        .forward(responses_tx.clone());
+
+    let write = async move {
+        let mut out = std::pin::pin!(output);
+        let mut messages = stream_select!(responses_rx, client_requests.map(Outgoing::Request));
+        while let Some(message) = messages.next().await {
+            let Ok(body) = serde_json::to_vec(&message) else {
+                continue;
+            };
+            let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+            framed.extend_from_slice(&body);
+            if out.write_all(&framed).await.is_err() || out.flush().await.is_err() {
+                break; // the client is gone
+            }
+        }
+    };
+
+    let read = async {
+        while let Some(message) = incoming.next().await {
+            match message {
+                Incoming::Request(req) => {
+                    if future::poll_fn(|cx| service.poll_ready(cx)).await.is_err() {
+                        return; // the service has exited
+                    }
+                    // The server must stop at `exit`, even if the client keeps its end open.
+                    let exit = req.method() == "exit";
+                    let reply = service.call(req).unwrap_or_else(|_| None);
+                    let _ = tasks_tx.send(reply).await;
+                    if exit {
+                        break;
+                    }
+                }
+                Incoming::Response(res) => {
+                    if client_responses.send(res).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+        tasks_tx.disconnect();
+        responses_tx.disconnect();
+        client_abort.abort();
+    };
+
+    join!(replies.map(|_| ()), write, read);
+}
