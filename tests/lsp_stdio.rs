@@ -80,6 +80,32 @@ fn duplicate_diagnostic_quick_fix_and_versioned_republish() {
 }
 
 #[test]
+fn related_information_only_for_clients_that_accept_it() {
+    let mut c = Client::spawn(&["lsp"]);
+    c.initialize(json!({}), Value::Null);
+    let text = format!("{LEDE}\n\n{QUOTE}\n\n{LEDE}\n");
+    c.open(URI, "plaintext", &text);
+    let d = c.diagnostics(URI, 1);
+    let diag = &d["diagnostics"][0];
+    // The message still says where the first copy is.
+    assert_eq!(diag["message"], "Duplicate of the paragraph at line 1");
+    assert!(diag.get("relatedInformation").is_none(), "{diag}");
+    // The quick fix does not depend on it.
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": diag["range"], "context": {"diagnostics": [diag]}}),
+    );
+    let fix = r["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Remove duplicate paragraph")
+        .expect("quick fix offered");
+    let fixed = apply_edits(&text, fix["edit"]["changes"][URI].as_array().unwrap());
+    assert_eq!(fixed, format!("{LEDE}\n\n{QUOTE}\n"));
+}
+
+#[test]
 fn fix_all_source_action_removes_every_exact_copy() {
     let mut c = started(&["lsp", "--stdio"]);
     let text = format!("{LEDE}\n{QUOTE}\n{LEDE}\n{QUOTE}\n{OPPOSE}\n{LEDE}\n");

@@ -1393,7 +1393,18 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
         if !hits.iter().map(|h| h.actor).eq(old.iter().map(|h| h.actor)) {
             // An affiliation given as a reference is the organisation last named before
             // the person's first mention: one named here counts for people first
-            // mentioned here or later.
+            // mentioned here or later. It reads only the order of those mentions, so it
+            // stands while this paragraph names organisations and such people as before.
+            let read = |hs: &'_ [Hit]| {
+                hs.iter()
+                    .map(|h| h.actor)
+                    .filter(|&i| {
+                        let a = &names.actors[i];
+                        refers(a) || a.kind == ActorKind::Organization
+                    })
+                    .collect::<Vec<usize>>()
+            };
+            let same_order = read(&hits) == read(old);
             let reads_here = || {
                 last_first_ref
                     .get_or_init(|| last_referring(names, last))
@@ -1401,9 +1412,9 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
             };
             for h in hits.iter().chain(old) {
                 let a = &names.actors[h.actor];
-                if refers(a)
-                    || last.map[h.actor] == usize::MAX
-                    || (a.kind == ActorKind::Organization && reads_here())
+                if last.map[h.actor] == usize::MAX
+                    || (!same_order
+                        && (refers(a) || (a.kind == ActorKind::Organization && reads_here())))
                 {
                     return None;
                 }
@@ -1891,6 +1902,24 @@ Noordzee Container Terminals said nothing.\n\nThe meeting ended.\n";
             assemblies(&draft.replace("began.", "began. Noordzee staff watched.")),
             1
         );
+    }
+
+    #[test]
+    fn naming_someone_beside_an_organisation_a_referring_affiliation_reads_redoes_only_its_paragraph(
+    ) {
+        // Raman's "the company" reads the organisations named before her; a known person
+        // named beside them leaves their order, and so her affiliation, as it was.
+        let draft = "Dana Reyes arrived.\n\nThe Harbour Authority met on Monday.\n\n\
+The vote followed.\n\nThe company's lawyer, Priya Raman, spoke.\n";
+        let edited = draft.replace("Monday.", "Monday. Reyes nodded.");
+        assert_eq!(assemblies_with(&Config::default(), draft, &edited), 0);
+        // Named before her, in her own paragraph: "the company" is the Harbour Authority.
+        let draft = draft.replace(
+            "The vote followed.",
+            "Noordzee Container Terminals said nothing.",
+        );
+        let edited = draft.replace("The company's", "Harbour objected. The company's");
+        assert_eq!(assemblies_with(&Config::default(), &draft, &edited), 1);
     }
 
     /// Analyses `draft`, then `edited`, with `config`: how many times every paragraph's

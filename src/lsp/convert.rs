@@ -19,6 +19,8 @@ pub struct Ctx<'a> {
     pub lines: &'a LineIndex,
     pub enc: Encoding,
     pub document_changes: bool,
+    /// The client accepts `relatedInformation` on diagnostics (its capabilities say so).
+    pub related_information: bool,
 }
 
 impl Ctx<'_> {
@@ -60,7 +62,7 @@ impl Ctx<'_> {
             code: Some(NumberOrString::String(f.code.as_str().to_string())),
             source: Some("copydesk".to_string()),
             message: f.message.clone(),
-            related_information: (!f.related.is_empty()).then(|| {
+            related_information: (self.related_information && !f.related.is_empty()).then(|| {
                 f.related
                     .iter()
                     .map(|r| DiagnosticRelatedInformation {

@@ -68,6 +68,7 @@ pub struct Backend {
     state: Arc<Mutex<State>>,
     encoding: Mutex<Encoding>,
     document_changes: AtomicBool,
+    related_information: AtomicBool,
     lens_refresh: AtomicBool,
     pub shutdown_requested: Arc<AtomicBool>,
 }
@@ -81,6 +82,7 @@ impl Backend {
             state: Arc::new(Mutex::new(State::default())),
             encoding: Mutex::new(Encoding::Utf16),
             document_changes: AtomicBool::new(false),
+            related_information: AtomicBool::new(false),
             lens_refresh: AtomicBool::new(false),
             shutdown_requested,
         }
@@ -100,6 +102,7 @@ impl Backend {
         let client = self.client.clone();
         let enc = self.encoding();
         let document_changes = self.document_changes.load(Ordering::Relaxed);
+        let related_information = self.related_information.load(Ordering::Relaxed);
         let lens_refresh = self.lens_refresh.load(Ordering::Relaxed);
         tokio::spawn(async move {
             let mut analyzer = Analyzer::new();
@@ -224,6 +227,7 @@ impl Backend {
                     lines: &snapshot.lines,
                     enc,
                     document_changes,
+                    related_information,
                 };
                 let diagnostics = snapshot
                     .analysis
@@ -307,6 +311,7 @@ impl Backend {
             lines: &s.lines,
             enc: self.encoding(),
             document_changes: self.document_changes.load(Ordering::Relaxed),
+            related_information: self.related_information.load(Ordering::Relaxed),
         }
     }
 }
@@ -337,6 +342,14 @@ impl LanguageServer for Backend {
             .and_then(|w| w.document_changes)
             .unwrap_or(false);
         self.document_changes.store(doc_changes, Ordering::Relaxed);
+        // Sent only to clients that show it: the message says the same in words.
+        let related = caps
+            .text_document
+            .as_ref()
+            .and_then(|t| t.publish_diagnostics.as_ref())
+            .and_then(|d| d.related_information)
+            .unwrap_or(false);
+        self.related_information.store(related, Ordering::Relaxed);
         let lens_refresh = caps
             .workspace
             .as_ref()
