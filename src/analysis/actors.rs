@@ -84,8 +84,6 @@ pub struct ParaView<'a> {
     pub tokens: &'a [Token],
     pub mentions: &'a Mentions,
     pub quotes: &'a [QuoteMarks],
-    /// Per token: a speech verb used as a verb (`tokens::is_speech_verb_at`), cached.
-    pub speech: &'a [bool],
     /// `digest` of the paragraph: what name linking reads of it.
     pub digest: u64,
     /// A hash of the paragraph's text (`fingerprint::content_key`): the same key, the
@@ -93,27 +91,19 @@ pub struct ParaView<'a> {
     pub key: u64,
 }
 
-/// Per token of a paragraph: is it a speech verb used as a verb. Computed once per
-/// paragraph text, so linking and attribution test a flag instead of the lexicon.
-pub fn speech_flags(text: &str, tokens: &[Token]) -> Vec<bool> {
-    (0..tokens.len())
-        .map(|i| super::tokens::is_speech_verb_at(text, tokens, i))
-        .collect()
-}
-
 /// A hash of everything name linking (`link_names`) reads of one paragraph: the
 /// candidates without their positions, and whether a speech verb stands next to each.
 /// Typing that changes none of it (most keystrokes, nominals like "the council"
 /// included: they name no new actor) reuses the names.
-pub fn digest(mentions: &Mentions, speech: &[bool]) -> u64 {
+pub fn digest(mentions: &Mentions, tokens: &[Token]) -> u64 {
     let cs = &mentions.candidates;
-    hash_candidates(cs, 0..cs.len(), speech)
+    hash_candidates(cs, 0..cs.len(), tokens)
 }
 
 /// Everything `link_names` reads of one candidate.
-fn hash_candidate(c: &Candidate, speech: &[bool], h: &mut impl std::hash::Hasher) {
+fn hash_candidate(c: &Candidate, tokens: &[Token], h: &mut impl std::hash::Hasher) {
     use std::hash::Hash;
-    let flag = |i: usize| speech.get(i).copied().unwrap_or(false);
+    let flag = |i: usize| tokens.get(i).is_some_and(Token::speech);
     (&c.name, c.kind, c.subtype, c.via, &c.roles, &c.affiliation).hash(h);
     (c.gender, c.weak, c.locative, c.the, &c.alias).hash(h);
     (flag(c.last_token + 1) || flag(c.first_token.wrapping_sub(1))).hash(h);
@@ -124,13 +114,13 @@ fn hash_candidate(c: &Candidate, speech: &[bool], h: &mut impl std::hash::Hasher
 fn hash_candidates(
     cs: &[Candidate],
     which: impl ExactSizeIterator<Item = usize>,
-    speech: &[bool],
+    tokens: &[Token],
 ) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     which.len().hash(&mut h);
     for i in which {
-        hash_candidate(&cs[i], speech, &mut h);
+        hash_candidate(&cs[i], tokens, &mut h);
     }
     h.finish()
 }
@@ -275,8 +265,12 @@ fn new_kind(c: &Candidate, v: &ParaView) -> Option<ActorKind> {
 }
 
 fn is_speech_verb(v: &ParaView, i: usize) -> bool {
-    v.speech.get(i).copied().unwrap_or(false)
+    v.tokens.get(i).is_some_and(Token::speech)
 }
+
+/// A resolved mention as linking keeps it per paragraph: (first token, last token,
+/// actor), in 12 bytes (a long draft has one per name and pronoun).
+pub type Resolved = (u32, u32, u32);
 
 /// A person whose personhood the names confirm: a known given name, a title or role, a
 /// gender. An honorific or words attributed to them confirm one too (`assemble` adds
@@ -295,7 +289,7 @@ pub struct Linked {
     pub actors: Chunked<Actor>,
     /// Per paragraph: (first token, last token, actor) of every resolved mention, pronouns
     /// included, in token order.
-    pub resolved: Arc<Vec<Vec<(usize, usize, usize)>>>,
+    pub resolved: Arc<Vec<Vec<Resolved>>>,
     /// Per paragraph: a pronoun inside one of its quotes was resolved
     /// (`rebind_quoted_pronouns` looks at these paragraphs only).
     pub quoted_pronouns: Vec<bool>,
@@ -420,7 +414,7 @@ impl Names {
                 .map(|k| self.placed[k])
                 .collect();
             if kept.len() != old.len()
-                || hash_candidates(cs, kept.iter().copied(), v.speech) != self.cores[p]
+                || hash_candidates(cs, kept.iter().copied(), v.tokens) != self.cores[p]
             {
                 return false;
             }
@@ -467,7 +461,7 @@ impl Names {
             cores.push(if core.len() == cs.len() {
                 v.digest // every candidate, so the same hash
             } else {
-                hash_candidates(cs, core.into_iter(), v.speech)
+                hash_candidates(cs, core.into_iter(), v.tokens)
             });
         }
         (self.quiet, self.cores) = (quiet, cores);
@@ -1098,7 +1092,7 @@ struct Assembled {
     map: Vec<usize>,
     /// The output, before `rebind_quoted_pronouns` (which works on a copy).
     actors: Chunked<Actor>,
-    resolved: Arc<Vec<Vec<(usize, usize, usize)>>>,
+    resolved: Arc<Vec<Vec<Resolved>>>,
     quoted_pronouns: Vec<bool>,
 }
 
@@ -1129,10 +1123,10 @@ fn quoted_pronoun(v: &ParaView, hits: &[Hit]) -> bool {
     })
 }
 
-fn resolved_of(hits: &[Hit], map: &[usize]) -> Vec<(usize, usize, usize)> {
+fn resolved_of(hits: &[Hit], map: &[usize]) -> Vec<Resolved> {
     hits.iter()
         .filter(|h| map[h.actor] != usize::MAX)
-        .map(|h| (h.first, h.last, map[h.actor]))
+        .map(|h| (h.first as u32, h.last as u32, map[h.actor] as u32))
         .collect()
 }
 
@@ -1564,7 +1558,7 @@ pub fn rebind_quoted_pronouns<'t>(
     quotes: &Chunked<super::Quote>,
     para: &dyn Fn(usize) -> &'t str,
     quoted_pronouns: &[bool],
-    resolved: &[Vec<(usize, usize, usize)>],
+    resolved: &[Vec<Resolved>],
     at: &[usize],
 ) {
     // Most paragraphs resolve no pronoun inside their quotes: nothing to look at.
@@ -1615,8 +1609,8 @@ pub fn rebind_quoted_pronouns<'t>(
                 resolved
                     .get(pp)?
                     .iter()
-                    .filter(|e| fits(e.2))
-                    .filter_map(|e| named_in(pp, e.2))
+                    .filter(|e| fits(e.2 as usize))
+                    .filter_map(|e| named_in(pp, e.2 as usize))
                     .max()
             });
             if let Some((_, i)) = other {

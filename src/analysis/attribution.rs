@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
+use super::actors::Resolved;
 use super::chunked::Chunked;
 use super::lexicon::Lexicon;
 use super::mentions::ActorKind;
@@ -59,12 +60,13 @@ pub struct Quote {
 #[derive(Clone, Copy)]
 pub struct ParaQuotes<'a> {
     pub text: &'a str,
+    /// Its tokens, which also say which are speech verbs used as verbs.
     pub tokens: &'a [Token],
-    /// Per token: a speech verb used as a verb (`actors::speech_flags`).
-    pub speech: &'a [bool],
     pub quotes: &'a [QuoteMarks],
-    /// (first token, last token, actor) of resolved mentions, in order; attribution keeps
-    /// the ones that can speak.
+    /// (first token, last token, actor) of resolved mentions, in order, as linking keeps
+    /// them (`actors::Resolved`).
+    pub mentions: &'a [Resolved],
+    /// The same, of the actors that can speak (`speakers_in`): what attribution reads.
     pub resolved: &'a [(usize, usize, usize)],
 }
 
@@ -123,7 +125,7 @@ impl P<'_> {
         self.v.tokens[i].text(self.v.text)
     }
     fn is_verb(&self, i: usize) -> bool {
-        self.v.speech.get(i).copied().unwrap_or(false)
+        self.v.tokens.get(i).is_some_and(Token::speech)
     }
     fn mention_starting(&self, i: usize) -> Option<(usize, usize, usize)> {
         self.v.resolved.iter().copied().find(|&(f, _, _)| f == i)
@@ -579,9 +581,9 @@ pub struct QuoteMemo {
 struct LastQuotes {
     /// The `Linked::call` the run attributed.
     call: u64,
-    /// Each paragraph's own quotes in document order: paragraph p's are
-    /// `local[at[p]..at[p + 1]]`.
-    local: Vec<Quote>,
+    /// Each paragraph's own quotes, numbered in document order: paragraph p's are
+    /// `at[p]..at[p + 1]`. Shared with the memo, as if each were paragraph 0 (`Local`).
+    local: Local,
     at: Vec<usize>,
     /// What `across_paragraphs` reads of each of `local`.
     briefs: Vec<Brief>,
@@ -632,14 +634,6 @@ pub fn attribute_with(
             .1
             .clone()
     };
-    // A paragraph's quotes as paragraph `pi`'s.
-    fn placed(local: &[Quote], pi: usize) -> impl Iterator<Item = Quote> + '_ {
-        local.iter().map(move |q| Quote {
-            paragraph: pi,
-            speaker_span: q.speaker_span.map(|(_, s)| (pi, s)),
-            ..q.clone()
-        })
-    }
     let closing = |p: usize, cache: &mut FxHashMap<usize, Option<Credit>>| {
         cache
             .entry(p)
@@ -663,27 +657,28 @@ pub fn attribute_with(
             let mut shifted = false;
             for &pi in changed {
                 let v = (paras.para)(pi);
-                let fresh: Vec<Quote> = if v.quotes.is_empty() {
-                    Vec::new()
-                } else {
-                    placed(&local(pi, v, memo), pi).collect()
-                };
+                let fresh = (!v.quotes.is_empty()).then(|| local(pi, v, memo));
+                let fresh_len = fresh.as_ref().map_or(0, |f| f.len());
                 l.opens[pi] = super::quotes::opens_with_quote(v.text);
                 l.closing.remove(&pi);
                 let (from, to) = (l.at[pi], l.at[pi + 1]);
-                let grown = fresh.len() as isize - (to - from) as isize;
+                let grown = fresh_len as isize - (to - from) as isize;
                 if grown != 0 {
                     shifted = true;
                     for a in &mut l.at[pi + 1..] {
                         *a = (*a as isize + grown) as usize;
                     }
                 }
-                l.briefs.splice(from..to, fresh.iter().map(Brief::of));
-                l.local.splice(from..to, fresh);
+                let briefs = fresh
+                    .iter()
+                    .flat_map(|f| f.iter())
+                    .map(|q| Brief::of(&placed(q, pi)));
+                l.briefs.splice(from..to, briefs);
+                l.local.0[pi] = fresh;
             }
             if shifted {
                 l.decisions = decide(&l.briefs, &l.opens, &mut |p| closing(p, &mut l.closing));
-                l.out = materialize(&l.local, &l.decisions, &l.closing);
+                l.out = materialize(&l.local, &l.at, &l.decisions, &l.closing);
             } else if let (Some(&first), Some(&last)) = (changed.first(), changed.last()) {
                 // Only the quotes a changed paragraph can reach are decided again: see
                 // `reach`.
@@ -700,7 +695,7 @@ pub fn attribute_with(
                         Credited::Closing(p) => is_changed(p as usize),
                     } || d.cue_from.is_some_and(changed_at);
                     if changed_at(i as u32) || from_changed || d != l.decisions[i] {
-                        *l.out.make_mut(i) = apply(&l.local, i, &d, &l.closing);
+                        *l.out.make_mut(i) = apply(&l.local, &l.at, i, &d, &l.closing);
                     }
                     l.decisions[i] = d;
                 }
@@ -713,28 +708,33 @@ pub fn attribute_with(
             l
         }
         _ => {
-            let mut local_quotes: Vec<Quote> = Vec::new();
+            let mut parts = Vec::with_capacity(paras.len);
             let mut at = Vec::with_capacity(paras.len + 1);
             let mut opens = Vec::with_capacity(paras.len);
+            let mut briefs: Vec<Brief> = Vec::new();
             for pi in 0..paras.len {
-                at.push(local_quotes.len());
+                at.push(briefs.len());
                 let v = (paras.para)(pi);
                 opens.push(super::quotes::opens_with_quote(v.text));
-                if !v.quotes.is_empty() {
-                    local_quotes.extend(placed(&local(pi, v, memo), pi));
-                }
+                let part = (!v.quotes.is_empty()).then(|| local(pi, v, memo));
+                briefs.extend(
+                    part.iter()
+                        .flat_map(|f| f.iter())
+                        .map(|q| Brief::of(&placed(q, pi))),
+                );
+                parts.push(part);
             }
-            at.push(local_quotes.len());
+            at.push(briefs.len());
+            let local_quotes = Local(parts);
             let generation = memo.generation;
             if memo.entries.len() > bound {
                 memo.entries.retain(|_, e| e.0 == generation);
             }
-            let briefs: Vec<Brief> = local_quotes.iter().map(Brief::of).collect();
             let mut cache = FxHashMap::default();
             let decisions = decide(&briefs, &opens, &mut |p| closing(p, &mut cache));
             LastQuotes {
                 call,
-                out: materialize(&local_quotes, &decisions, &cache),
+                out: materialize(&local_quotes, &at, &decisions, &cache),
                 local: local_quotes,
                 at,
                 briefs,
@@ -752,9 +752,9 @@ pub fn attribute_with(
 /// The paragraph's resolved mentions of actors that can speak: cities and regions do not;
 /// countries and organisations may.
 fn speakers_in(v: &ParaQuotes, actors: &Chunked<Actor>) -> Vec<(usize, usize, usize)> {
-    v.resolved
+    v.mentions
         .iter()
-        .copied()
+        .map(|&(f, l, a)| (f as usize, l as usize, a as usize))
         .filter(|&(_, _, i)| {
             actors.get(i).is_some_and(|a| {
                 a.kind != ActorKind::Place || a.subtype.as_deref() == Some("country")
@@ -1125,17 +1125,18 @@ fn decide(
 /// Quote `i` of the paragraphs' own quotes as `d` decides (`closing`: the credits
 /// `decide` was given).
 fn apply(
-    local: &[Quote],
+    local: &Local,
+    at: &[usize],
     i: usize,
     d: &Decision,
     closing: &FxHashMap<usize, Option<Credit>>,
 ) -> Quote {
-    let mut q = local[i].clone();
+    let mut q = local.get(at, i);
     q.continues = d.continues;
     match d.credit {
         Credited::Own => {}
         Credited::From(k) => {
-            let from = &local[k as usize];
+            let from = local.get(at, k as usize);
             q.speaker = from.speaker;
             q.speaker_text = from.speaker_text.clone();
             q.speaker_span = from.speaker_span;
@@ -1149,19 +1150,44 @@ fn apply(
         }
     }
     if let Some(k) = d.cue_from {
-        q.cue = local[k as usize].cue.clone();
+        q.cue = local.get(at, k as usize).cue;
     }
     q
 }
 
 fn materialize(
-    local: &[Quote],
+    local: &Local,
+    at: &[usize],
     decisions: &[Decision],
     closing: &FxHashMap<usize, Option<Credit>>,
 ) -> Chunked<Quote> {
     decisions
         .iter()
         .enumerate()
-        .map(|(i, d)| apply(local, i, d, closing))
+        .map(|(i, d)| apply(local, at, i, d, closing))
         .collect()
+}
+
+/// Each paragraph's own quotes as the memo keeps them (as if the paragraph were the
+/// first): a long draft's quotes are not held a second time, placed.
+struct Local(Vec<Option<Arc<Vec<Quote>>>>);
+
+impl Local {
+    /// Quote `i` in document order, placed in its paragraph (`at` as in `LastQuotes`).
+    fn get(&self, at: &[usize], i: usize) -> Quote {
+        let p = at.partition_point(|&a| a <= i) - 1;
+        let part = self.0[p]
+            .as_ref()
+            .expect("a paragraph numbered with quotes has them");
+        placed(&part[i - at[p]], p)
+    }
+}
+
+/// A quote of a paragraph read as the first, as paragraph `pi`'s.
+fn placed(q: &Quote, pi: usize) -> Quote {
+    Quote {
+        paragraph: pi,
+        speaker_span: q.speaker_span.map(|(_, s)| (pi, s)),
+        ..q.clone()
+    }
 }

@@ -112,6 +112,10 @@ pub struct Mentions {
 
 impl Mentions {
     pub fn shrink_to_fit(&mut self) {
+        for c in &mut self.candidates {
+            // Titles are inserted one at a time: the vector rounds up to four.
+            c.roles.shrink_to_fit();
+        }
         self.candidates.shrink_to_fit();
         self.pronouns.shrink_to_fit();
         self.nominals.shrink_to_fit();

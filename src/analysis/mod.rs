@@ -224,8 +224,6 @@ pub struct ParagraphFacts {
     pub quotes: Vec<quotes::QuoteMarks>,
     pub headline: bool,
     pub mentions: mentions::Mentions,
-    /// Per token: a speech verb used as a verb.
-    pub speech: Vec<bool>,
     /// What name linking reads of the paragraph (`actors::digest`).
     pub link_digest: u64,
 }
@@ -237,7 +235,6 @@ impl ParagraphFacts {
         let mut quotes = quotes::scan(text);
         let headline = tokens::is_headline(text, &toks);
         let mut mentions = mentions::extract(text, &toks, &quotes, headline);
-        let speech = actors::speech_flags(text, &toks);
         // Kept for the document's life, a copy per paragraph: the room the vectors grew
         // into is a third of the facts' memory on a long draft.
         toks.shrink_to_fit();
@@ -245,12 +242,11 @@ impl ParagraphFacts {
         mentions.shrink_to_fit();
         ParagraphFacts {
             fingerprint: fingerprint::Fingerprint::of(text),
-            link_digest: actors::digest(&mentions, &speech),
+            link_digest: actors::digest(&mentions, &toks),
             tokens: toks,
             quotes,
             headline,
             mentions,
-            speech,
         }
     }
 }
@@ -535,7 +531,6 @@ impl Analyzer {
                 tokens: &f.tokens,
                 mentions: &f.mentions,
                 quotes: &f.quotes,
-                speech: &f.speech,
                 digest: digests[p],
                 key: keys[p],
             }
@@ -552,7 +547,6 @@ impl Analyzer {
             attribution::ParaQuotes {
                 text,
                 tokens: &f.tokens,
-                speech: &f.speech,
                 // Attribution is superlinear in a paragraph's length (issue 7: a 200 KB
                 // paragraph took 50 s); a paragraph this long is not prose to attribute.
                 quotes: if text.len() > MAX_ATTRIBUTED_PARAGRAPH {
@@ -560,7 +554,8 @@ impl Analyzer {
                 } else {
                     &f.quotes
                 },
-                resolved: &resolved[p],
+                mentions: &resolved[p],
+                resolved: &[],
             }
         };
         let quotes = attribution::attribute_with(

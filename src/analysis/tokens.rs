@@ -20,14 +20,16 @@ pub enum Kind {
 pub struct Token {
     pub start: u32,
     pub end: u32,
-    /// The sentence's number in the paragraph (the low 29 bits), whether the token starts
-    /// one, and its kind (the top two bits).
+    /// The sentence's number in the paragraph (the low 28 bits), whether the token is a
+    /// speech verb used as a verb, whether it starts a sentence, and its kind (the top two
+    /// bits).
     meta: u32,
 }
 
-const SENTENCE_BITS: u32 = 29;
+const SENTENCE_BITS: u32 = 28;
 const SENTENCE_MASK: u32 = (1 << SENTENCE_BITS) - 1;
-const START_BIT: u32 = 1 << SENTENCE_BITS;
+const SPEECH_BIT: u32 = 1 << SENTENCE_BITS;
+const START_BIT: u32 = 1 << (SENTENCE_BITS + 1);
 
 impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -37,12 +39,13 @@ impl std::fmt::Debug for Token {
             .field("kind", &self.kind())
             .field("sentence_start", &self.sentence_start())
             .field("sentence", &self.sentence())
+            .field("speech", &self.speech())
             .finish()
     }
 }
 
 impl Token {
-    /// Sentences past 2^29 - 1 in one paragraph (half a billion) share that number.
+    /// Sentences past 2^28 - 1 in one paragraph (a quarter of a billion) share that number.
     pub fn new(start: u32, end: u32, kind: Kind, sentence_start: bool, sentence: u32) -> Token {
         let kind = match kind {
             Kind::Word => 0,
@@ -54,7 +57,7 @@ impl Token {
             start,
             end,
             meta: sentence.min(SENTENCE_MASK)
-                | (u32::from(sentence_start) << SENTENCE_BITS)
+                | if sentence_start { START_BIT } else { 0 }
                 | kind << 30,
         }
     }
@@ -73,6 +76,10 @@ impl Token {
     }
     pub fn sentence(&self) -> u32 {
         self.meta & SENTENCE_MASK
+    }
+    /// A speech verb used as a verb (`is_speech_verb_at`), set by `tokenize`.
+    pub fn speech(&self) -> bool {
+        self.meta & SPEECH_BIT != 0
     }
 
     pub fn text<'a>(&self, para: &'a str) -> &'a str {
@@ -224,6 +231,12 @@ pub fn tokenize(para: &str) -> Vec<Token> {
         }
         i += w;
     }
+    // It reads only the token and the one before it.
+    for i in 0..out.len() {
+        if is_speech_verb_at(para, &out, i) {
+            out[i].meta |= SPEECH_BIT;
+        }
+    }
     out
 }
 
@@ -274,6 +287,36 @@ pub fn is_headline(para: &str, tokens: &[Token]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_token_keeps_what_it_was_made_with() {
+        for kind in [Kind::Word, Kind::Number, Kind::Punct, Kind::Possessive] {
+            for start in [false, true] {
+                for sentence in [0, 1, 77, SENTENCE_MASK] {
+                    let mut t = Token::new(3, 9, kind, start, sentence);
+                    for speech in [false, true] {
+                        if speech {
+                            t.meta |= SPEECH_BIT;
+                        }
+                        let got = (t.start, t.end, t.kind(), t.sentence_start(), t.sentence());
+                        assert_eq!(got, (3, 9, kind, start, sentence));
+                        assert_eq!(t.speech(), speech);
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            Token::new(0, 1, Kind::Word, false, u32::MAX).sentence(),
+            SENTENCE_MASK
+        );
+        let said = "Reyes said the union's call came late.";
+        let speech: Vec<&str> = tokenize(said)
+            .iter()
+            .filter(|t| t.speech())
+            .map(|t| t.text(said))
+            .collect();
+        assert_eq!(speech, ["said"]);
+    }
 
     fn words(s: &str) -> Vec<&str> {
         tokenize(s).iter().map(|t| t.text(s)).collect()
