@@ -25,8 +25,6 @@ pub struct ActorMention {
     pub at: Span,
     pub via: Via,
     pub paragraph: usize,
-    /// Token range in its paragraph.
-    pub tokens: (usize, usize),
 }
 
 impl ActorMention {
@@ -106,7 +104,7 @@ fn hash_candidate(c: &Candidate, tokens: &[Token], h: &mut impl std::hash::Hashe
     let flag = |i: usize| tokens.get(i).is_some_and(Token::speech);
     (&c.name, c.kind, c.subtype, c.via, &c.roles, &c.affiliation).hash(h);
     (c.gender, c.weak, c.locative, c.the, &c.alias).hash(h);
-    (flag(c.last_token + 1) || flag(c.first_token.wrapping_sub(1))).hash(h);
+    (flag(c.last_token as usize + 1) || flag((c.first_token as usize).wrapping_sub(1))).hash(h);
 }
 
 /// A hash of some of a paragraph's candidates (`which`, in order): of all of them, its
@@ -190,8 +188,8 @@ impl Table {
             a.subtype = c.subtype.map(str::to_string);
         }
         if let Some(al) = &c.alias {
-            if !a.aliases.contains(al) {
-                a.aliases.push(al.clone());
+            if !a.aliases.iter().any(|x| **x == **al) {
+                a.aliases.push(al.to_string());
                 self.by_name.entry(al.to_lowercase()).or_insert(i);
             }
         }
@@ -254,7 +252,8 @@ fn find_part<'t>(
 /// The kind of actor a candidate that names no known one starts, if any.
 fn new_kind(c: &Candidate, v: &ParaView) -> Option<ActorKind> {
     let speech_next =
-        is_speech_verb(v, c.last_token + 1) || is_speech_verb(v, c.first_token.wrapping_sub(1));
+        is_speech_verb(v, c.last_token as usize + 1)
+            || is_speech_verb(v, (c.first_token as usize).wrapping_sub(1));
     match c.kind {
         Some(ActorKind::Person) if !c.weak => Some(ActorKind::Person),
         Some(k) if !c.weak && k != ActorKind::Person => Some(k),
@@ -524,7 +523,10 @@ fn by_paragraph<T: Copy, K: Ord>(
         }
         at.push(k);
     }
-    (items.into_iter().map(|x| x.1).collect(), at)
+    // Not collected in place: that would keep `items`' larger buffer.
+    let mut out = Vec::with_capacity(items.len());
+    out.extend(items.into_iter().map(|x| x.1));
+    (out, at)
 }
 
 /// What linking kept from the last call: the names, and the assembly built on them.
@@ -968,7 +970,6 @@ impl Hit {
             at: Span::new(self.span.0 as usize, self.span.1 as usize),
             via: self.via,
             paragraph: p,
-            tokens: (self.first, self.last),
         }
     }
 }
@@ -989,8 +990,8 @@ fn paragraph_hits(v: &ParaView, p: usize, names: &Names) -> Vec<Hit> {
             continue;
         };
         hits.push(Hit {
-            first: c.first_token,
-            last: c.last_token,
+            first: c.first_token as usize,
+            last: c.last_token as usize,
             actor: i,
             via,
             span: c.span,
@@ -1059,14 +1060,15 @@ fn paragraph_hits(v: &ParaView, p: usize, names: &Names) -> Vec<Hit> {
 
 /// What the rest of the document sees of a paragraph's mentions before pronouns: who,
 /// how, and whether a speech verb stands beside them (`speaking`, `confirmed`).
-type Signature = Vec<(usize, Via, bool)>;
+/// Per mention before pronouns: (actor, how it is named, beside a speech verb).
+type Signature = Vec<(u32, Via, bool)>;
 
 fn signature(v: &ParaView, hits: &[Hit]) -> Signature {
     hits.iter()
         .map(|h| {
             let speaks =
                 is_speech_verb(v, h.last + 1) || is_speech_verb(v, h.first.wrapping_sub(1));
-            (h.actor, h.via, speaks)
+            (h.actor as u32, h.via, speaks)
         })
         .collect()
 }
@@ -1148,8 +1150,8 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
     let mut speaking = vec![0u32; n];
     let mut honorific = vec![0u32; n];
     for &(i, via, speaks) in sigs.iter().flatten() {
-        speaking[i] += u32::from(speaks);
-        honorific[i] += u32::from(via == Via::Honorific);
+        speaking[i as usize] += u32::from(speaks);
+        honorific[i as usize] += u32::from(via == Via::Honorific);
     }
     let eligible: Vec<bool> = names
         .actors
@@ -1309,6 +1311,7 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
                 .chain(sig.iter().map(|e| (e, true)))
             {
                 let (s, h) = (u32::from(speaks), u32::from(via == Via::Honorific));
+                let i = i as usize;
                 if add {
                     last.speaking[i] += s;
                     last.honorific[i] += h;
@@ -1318,6 +1321,7 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
                 }
             }
             for &(i, _, _) in last.sigs[p].iter().chain(&sig) {
+                let i = i as usize;
                 let now = eligible(last.speaking[i], last.honorific[i], &names.actors[i], lex);
                 if now != last.eligible[i] {
                     return None;

@@ -26,9 +26,9 @@ pub struct Fingerprint {
     /// Sorted hashes of consecutive word pairs (a multiset), their top 32 bits: kept for
     /// every paragraph of an open draft, and two paragraphs' few dozen pairs share a value
     /// by chance about once in a million comparisons.
-    pub bigrams: Vec<u32>,
+    pub bigrams: Box<[u32]>,
     /// The smallest distinct hashes of bigrams that are not two stop words.
-    pub sketch: Vec<u64>,
+    pub sketch: Box<[u64]>,
 }
 
 /// Folds the characters that differ between copies of the same paragraph without changing
@@ -341,12 +341,11 @@ impl Fingerprint {
             sketch.offer(h);
         }
         bigrams.sort_unstable();
-        bigrams.shrink_to_fit();
         Fingerprint {
             exact,
             words,
-            bigrams,
-            sketch: sketch.v,
+            bigrams: bigrams.into_boxed_slice(),
+            sketch: sketch.v.into_boxed_slice(),
         }
     }
 
@@ -384,8 +383,8 @@ impl Fingerprint {
         Fingerprint {
             exact,
             words: words.len(),
-            bigrams,
-            sketch: distinctive,
+            bigrams: bigrams.into_boxed_slice(),
+            sketch: distinctive.into_boxed_slice(),
         }
     }
 
@@ -607,8 +606,8 @@ mod tests {
         ) {
             a.sort_unstable();
             b.sort_unstable();
-            let fa = Fingerprint { exact: 0, words: a.len(), bigrams: a, sketch: Vec::new() };
-            let fb = Fingerprint { exact: 0, words: b.len(), bigrams: b, sketch: Vec::new() };
+            let fa = Fingerprint { exact: 0, words: a.len(), bigrams: a.into(), sketch: Box::default() };
+            let fb = Fingerprint { exact: 0, words: b.len(), bigrams: b.into(), sketch: Box::default() };
             let s = fa.similarity_reference(&fb);
             match fa.similarity_at_least(&fb, floor) {
                 Some(got) => proptest::prop_assert_eq!(got, s),

@@ -323,6 +323,7 @@ fn wide_chars(bytes: &[u8]) -> Vec<(usize, usize)> {
         wide.push((i, total));
         i += len;
     }
+    wide.shrink_to_fit();
     wide
 }
 

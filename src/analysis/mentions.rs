@@ -64,8 +64,8 @@ pub struct Candidate {
     pub roles: Vec<String>,
     pub affiliation: Option<String>,
     pub gender: Gender,
-    pub first_token: usize,
-    pub last_token: usize,
+    pub first_token: u32,
+    pub last_token: u32,
     /// Its capitals prove nothing (sentence start, headline style): only accept it if it
     /// names an actor known from elsewhere.
     pub weak: bool,
@@ -74,7 +74,7 @@ pub struct Candidate {
     /// Preceded by "the".
     pub the: bool,
     /// A bracketed acronym right after it: "World Food Programme (WFP)".
-    pub alias: Option<String>,
+    pub alias: Option<Box<str>>,
     pub in_quote: bool,
 }
 
@@ -676,7 +676,7 @@ pub fn extract(para: &str, toks: &[Token], quotes: &[QuoteMarks], headline: bool
             }
         }
         let place_like = m.candidates[before..].iter().any(|cand| {
-            cand.last_token + 1 == b && (cand.locative || cand.kind == Some(ActorKind::Place))
+            cand.last_token as usize + 1 == b && (cand.locative || cand.kind == Some(ActorKind::Place))
         });
         place_like_end = place_like.then_some(b);
     }
@@ -715,8 +715,8 @@ fn affiliation_after(c: &Ctx, cands: &mut [Candidate]) {
         }) {
             next = org;
         }
-        let of = person.last_token + 1;
-        let first = cands[k + 1].first_token;
+        let of = person.last_token as usize + 1;
+        let first = cands[k + 1].first_token as usize;
         let joined = c.lower(of) == Some("of")
             && (first == of + 1 || first == of + 2 && c.lower(of + 1) == Some("the"));
         let belongs = match next.kind {
@@ -885,12 +885,12 @@ fn build(
                 roles: Vec::new(),
                 affiliation: None,
                 gender: Gender::Unknown,
-                first_token: ft,
-                last_token: lt - 1,
+                first_token: ft as u32,
+                last_token: (lt - 1) as u32,
                 weak: false,
                 locative,
                 the,
-                alias: alias_after(lt - 1),
+                alias: alias_after(lt - 1).map(String::into_boxed_str),
                 in_quote: c.in_quote[ft],
             },
         );
@@ -1057,12 +1057,12 @@ fn build(
                         roles,
                         affiliation,
                         gender,
-                        first_token: ft,
-                        last_token: lt - 1,
+                        first_token: ft as u32,
+                        last_token: (lt - 1) as u32,
                         weak,
                         locative: locative && ft == a,
                         the: the && ft == a,
-                        alias: alias_after(lt - 1),
+                        alias: alias_after(lt - 1).map(String::into_boxed_str),
                         in_quote: c.in_quote[ft],
                     },
                 );
@@ -1084,12 +1084,12 @@ fn build(
                             roles: Vec::new(),
                             affiliation: None,
                             gender: Gender::Unknown,
-                            first_token: *s,
-                            last_token: *t - 1,
+                            first_token: *s as u32,
+                            last_token: (*t - 1) as u32,
                             weak: false,
                             locative,
                             the,
-                            alias: alias_after(*t - 1),
+                            alias: alias_after(*t - 1).map(String::into_boxed_str),
                             in_quote: c.in_quote[*s],
                         },
                     );

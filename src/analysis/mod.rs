@@ -220,8 +220,8 @@ pub fn placed(paragraphs: &[Paragraph], p: usize, span: Span) -> Span {
 #[derive(Debug)]
 pub struct ParagraphFacts {
     pub fingerprint: fingerprint::Fingerprint,
-    pub tokens: Vec<tokens::Token>,
-    pub quotes: Vec<quotes::QuoteMarks>,
+    pub tokens: Box<[tokens::Token]>,
+    pub quotes: Box<[quotes::QuoteMarks]>,
     pub headline: bool,
     pub mentions: mentions::Mentions,
     /// What name linking reads of the paragraph (`actors::digest`).
@@ -231,20 +231,18 @@ pub struct ParagraphFacts {
 impl ParagraphFacts {
     /// Everything about one paragraph that depends on its text alone.
     pub fn compute(text: &str) -> Self {
-        let mut toks = tokens::tokenize(text);
-        let mut quotes = quotes::scan(text);
+        let toks = tokens::tokenize(text);
+        let quotes = quotes::scan(text);
         let headline = tokens::is_headline(text, &toks);
         let mut mentions = mentions::extract(text, &toks, &quotes, headline);
         // Kept for the document's life, a copy per paragraph: the room the vectors grew
         // into is a third of the facts' memory on a long draft.
-        toks.shrink_to_fit();
-        quotes.shrink_to_fit();
         mentions.shrink_to_fit();
         ParagraphFacts {
             fingerprint: fingerprint::Fingerprint::of(text),
             link_digest: actors::digest(&mentions, &toks),
-            tokens: toks,
-            quotes,
+            tokens: toks.into_boxed_slice(),
+            quotes: quotes.into_boxed_slice(),
             headline,
             mentions,
         }
@@ -419,7 +417,12 @@ impl Analyzer {
             }
             _ => None,
         }
-        .unwrap_or_else(|| paragraphs::split_with_mode(text, format));
+        .unwrap_or_else(|| {
+            let (mut all, per_line) = paragraphs::split_with_mode(text, format);
+            // Kept until the next edit; `split_again` sizes its list exactly.
+            all.shrink_to_fit();
+            (all, per_line)
+        });
         let paragraphs = Arc::new(paragraphs);
         self.generation += 1;
         let generation = self.generation;
