@@ -182,7 +182,7 @@ impl Table {
             }
         }
         if a.affiliation.is_none() {
-            a.affiliation = c.affiliation.clone();
+            a.affiliation = c.affiliation.as_deref().map(str::to_string);
         }
         if a.subtype.is_none() {
             a.subtype = c.subtype.map(str::to_string);
@@ -234,26 +234,25 @@ fn find_part<'t>(
     org_parts: &'t Index,
 ) -> Option<(&'t [usize], Via, bool)> {
     let surname = name_words_iter(&c.name).last().unwrap_or("");
-    if let Some(among) = suffixes.get(&c.name).or_else(|| suffixes.get(surname)) {
+    if let Some(among) = suffixes.get(&*c.name).or_else(|| suffixes.get(surname)) {
         let via = if c.via == Via::Honorific {
             Via::Honorific
         } else {
             Via::Surname
         };
         Some((among, via, true))
-    } else if let Some(among) = firsts.get(&c.name) {
+    } else if let Some(among) = firsts.get(&*c.name) {
         Some((among, Via::FirstName, true))
     } else {
-        let among = org_parts.get(&c.name).filter(|_| !c.locative)?;
+        let among = org_parts.get(&*c.name).filter(|_| !c.locative)?;
         Some((among, Via::Name, false))
     }
 }
 
 /// The kind of actor a candidate that names no known one starts, if any.
 fn new_kind(c: &Candidate, v: &ParaView) -> Option<ActorKind> {
-    let speech_next =
-        is_speech_verb(v, c.last_token as usize + 1)
-            || is_speech_verb(v, (c.first_token as usize).wrapping_sub(1));
+    let speech_next = is_speech_verb(v, c.last_token as usize + 1)
+        || is_speech_verb(v, (c.first_token as usize).wrapping_sub(1));
     match c.kind {
         Some(ActorKind::Person) if !c.weak => Some(ActorKind::Person),
         Some(k) if !c.weak && k != ActorKind::Person => Some(k),
@@ -719,7 +718,7 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
             && c.subtype != Some("country")
             && !c.locative
             && !c.name.contains(' ')
-            && surnames.contains(c.name.as_str())
+            && surnames.contains(&*c.name)
     };
     for (p, v) in views.iter().enumerate() {
         for (ci, c) in v.mentions.candidates.iter().enumerate() {
@@ -788,9 +787,9 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
             if confident(c) || c.weak || c.kind.is_none() {
                 continue;
             }
-            if suffixes.contains_key(&c.name)
-                || firsts.contains_key(&c.name)
-                || org_parts.contains_key(&c.name)
+            if suffixes.contains_key(&*c.name)
+                || firsts.contains_key(&*c.name)
+                || org_parts.contains_key(&*c.name)
             {
                 continue; // pass 2
             }
@@ -849,7 +848,7 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
                 t.by_name.get(lowercase_into(&c.name, &mut lower))
             };
             let found = if let Some(&i) = by_name {
-                let via = if t.actors[i].aliases.iter().any(|a| a == &c.name) {
+                let via = if t.actors[i].aliases.iter().any(|a| **a == *c.name) {
                     Via::Acronym
                 } else {
                     c.via

@@ -42,6 +42,7 @@ impl LineIndex {
         let mut line_starts = Vec::with_capacity(bytes.len() / 64 + 1);
         line_starts.push(0);
         line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        line_starts.shrink_to_fit();
         LineIndex {
             len: text.len(),
             line_starts,

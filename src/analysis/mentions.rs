@@ -57,12 +57,12 @@ pub struct Candidate {
     pub span: (u32, u32),
     /// The name as the actor's canonical name would be (for lexicon entries, the entry's
     /// name: "United States" for "U.S.").
-    pub name: String,
+    pub name: Box<str>,
     pub kind: Option<ActorKind>,
     pub subtype: Option<&'static str>,
     pub via: Via,
     pub roles: Vec<String>,
-    pub affiliation: Option<String>,
+    pub affiliation: Option<Box<str>>,
     pub gender: Gender,
     pub first_token: u32,
     pub last_token: u32,
@@ -676,7 +676,8 @@ pub fn extract(para: &str, toks: &[Token], quotes: &[QuoteMarks], headline: bool
             }
         }
         let place_like = m.candidates[before..].iter().any(|cand| {
-            cand.last_token as usize + 1 == b && (cand.locative || cand.kind == Some(ActorKind::Place))
+            cand.last_token as usize + 1 == b
+                && (cand.locative || cand.kind == Some(ActorKind::Place))
         });
         place_like_end = place_like.then_some(b);
     }
@@ -874,7 +875,7 @@ fn build(
             m,
             Candidate {
                 span: (c.toks[ft].start, c.toks[lt - 1].end),
-                name,
+                name: name.into_boxed_str(),
                 kind: Some(if org {
                     ActorKind::Organization
                 } else {
@@ -1050,12 +1051,12 @@ fn build(
                     m,
                     Candidate {
                         span: (c.toks[ft].start, c.toks[lt - 1].end),
-                        name: c.slice(ft, lt),
+                        name: c.slice(ft, lt).into_boxed_str(),
                         kind,
                         subtype: None,
                         via,
                         roles,
-                        affiliation,
+                        affiliation: affiliation.map(String::into_boxed_str),
                         gender,
                         first_token: ft as u32,
                         last_token: (lt - 1) as u32,
@@ -1077,7 +1078,7 @@ fn build(
                         m,
                         Candidate {
                             span: (c.toks[*s].start, c.toks[*t - 1].end),
-                            name,
+                            name: name.into_boxed_str(),
                             kind: Some(kind),
                             subtype: Some(sub),
                             via: if acronym { Via::Acronym } else { Via::Name },
@@ -1129,7 +1130,10 @@ mod tests {
         extract(s, &t, &q, tokens::is_headline(s, &t))
             .candidates
             .into_iter()
-            .map(|c| (c.name, c.kind, c.roles, c.affiliation, c.weak))
+            .map(|c| {
+                let affiliation = c.affiliation.map(String::from);
+                (c.name.into(), c.kind, c.roles, affiliation, c.weak)
+            })
             .collect()
     }
 
