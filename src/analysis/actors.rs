@@ -955,9 +955,9 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
 /// how it names the actor, and its span relative to its paragraph.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Hit {
-    first: usize,
-    last: usize,
-    actor: usize,
+    first: u32,
+    last: u32,
+    actor: u32,
     via: Via,
     span: (u32, u32),
 }
@@ -989,9 +989,9 @@ fn paragraph_hits(v: &ParaView, p: usize, names: &Names) -> Vec<Hit> {
             continue;
         };
         hits.push(Hit {
-            first: c.first_token as usize,
-            last: c.last_token as usize,
-            actor: i,
+            first: c.first_token,
+            last: c.last_token,
+            actor: i as u32,
             via,
             span: c.span,
         });
@@ -1023,19 +1023,19 @@ fn paragraph_hits(v: &ParaView, p: usize, names: &Names) -> Vec<Hit> {
                 continue;
             }
             // The alias is more specific than any name inside it ("Pentagon").
-            let inside = |h: &Hit| h.first < last && first <= h.last;
+            let inside = |h: &Hit| (h.first as usize) < last && first <= h.last as usize;
             if hits
                 .iter()
-                .any(|h| inside(h) && (h.first < first || h.last >= last))
+                .any(|h| inside(h) && ((h.first as usize) < first || h.last as usize >= last))
             {
                 continue;
             }
-            let starts: Vec<usize> = hits.iter().filter(|h| inside(h)).map(|h| h.first).collect();
+            let starts: Vec<u32> = hits.iter().filter(|h| inside(h)).map(|h| h.first).collect();
             hits.retain(|h| !starts.contains(&h.first));
             hits.push(Hit {
-                first,
-                last: last - 1,
-                actor: *i,
+                first: first as u32,
+                last: (last - 1) as u32,
+                actor: *i as u32,
                 via: Via::Roster,
                 span: (at as u32, end as u32),
             });
@@ -1046,9 +1046,9 @@ fn paragraph_hits(v: &ParaView, p: usize, names: &Names) -> Vec<Hit> {
             continue;
         };
         hits.push(Hit {
-            first: n.token,
-            last: n.token,
-            actor: i,
+            first: n.token as u32,
+            last: n.token as u32,
+            actor: i as u32,
             via: Via::Title,
             span: n.span,
         });
@@ -1065,9 +1065,9 @@ type Signature = Vec<(u32, Via, bool)>;
 fn signature(v: &ParaView, hits: &[Hit]) -> Signature {
     hits.iter()
         .map(|h| {
-            let speaks =
-                is_speech_verb(v, h.last + 1) || is_speech_verb(v, h.first.wrapping_sub(1));
-            (h.actor as u32, h.via, speaks)
+            let speaks = is_speech_verb(v, h.last as usize + 1)
+                || is_speech_verb(v, (h.first as usize).wrapping_sub(1));
+            (h.actor, h.via, speaks)
         })
         .collect()
 }
@@ -1126,8 +1126,8 @@ fn quoted_pronoun(v: &ParaView, hits: &[Hit]) -> bool {
 
 fn resolved_of(hits: &[Hit], map: &[usize]) -> Vec<Resolved> {
     hits.iter()
-        .filter(|h| map[h.actor] != usize::MAX)
-        .map(|h| (h.first as u32, h.last as u32, map[h.actor] as u32))
+        .filter(|h| map[h.actor as usize] != usize::MAX)
+        .map(|h| (h.first, h.last, map[h.actor as usize] as u32))
         .collect()
 }
 
@@ -1184,7 +1184,7 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
     let mut lists: Vec<Vec<ActorMention>> = vec![Vec::new(); n];
     for (p, hs) in hits.iter().enumerate() {
         for h in hs {
-            lists[h.actor].push(h.mention(p));
+            lists[h.actor as usize].push(h.mention(p));
         }
     }
     for (a, mut ms) in actors.iter_mut().zip(lists) {
@@ -1394,7 +1394,7 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
             // stands while this paragraph names organisations and such people as before.
             let read = |hs: &'_ [Hit]| {
                 hs.iter()
-                    .map(|h| h.actor)
+                    .map(|h| h.actor as usize)
                     .filter(|&i| {
                         let a = &names.actors[i];
                         refers(a) || a.kind == ActorKind::Organization
@@ -1408,8 +1408,8 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
                     .is_some_and(|f| f >= p)
             };
             for h in hits.iter().chain(old) {
-                let a = &names.actors[h.actor];
-                if last.map[h.actor] == usize::MAX
+                let a = &names.actors[h.actor as usize];
+                if last.map[h.actor as usize] == usize::MAX
                     || (!same_order
                         && (refers(a) || (a.kind == ActorKind::Organization && reads_here())))
                 {
@@ -1428,13 +1428,15 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
     for (&p, hits) in &redone {
         for h in &last.hits[p] {
             let still = |a: usize| {
-                redone.values().any(|hs| hs.iter().any(|x| x.actor == a))
+                redone
+                    .values()
+                    .any(|hs| hs.iter().any(|x| x.actor as usize == a))
                     || last.actors[last.map[a]]
                         .mentions
                         .iter()
                         .any(|m| !redone.contains_key(&m.paragraph))
             };
-            if !hits.iter().any(|x| x.actor == h.actor) && !still(h.actor) {
+            if !hits.iter().any(|x| x.actor == h.actor) && !still(h.actor as usize) {
                 return None;
             }
         }
@@ -1452,7 +1454,7 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
         let mut touched: Vec<usize> = hits
             .iter()
             .chain(&last.hits[p])
-            .map(|h| last.map[h.actor])
+            .map(|h| last.map[h.actor as usize])
             .filter(|&j| j != usize::MAX)
             .collect();
         touched.sort_unstable();
@@ -1463,7 +1465,7 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
             let at = ms.partition_point(|m| m.paragraph < p);
             let new: Vec<ActorMention> = hits
                 .iter()
-                .filter(|h| last.map[h.actor] == j)
+                .filter(|h| last.map[h.actor as usize] == j)
                 .map(|h| h.mention(p))
                 .collect();
             let n = new.len();
@@ -1703,9 +1705,11 @@ fn pronouns_in(
         if k > 0 && is_speech_verb(v, k - 1) {
             let verb = k - 1;
             let coordinated = verb > 0 && v.tokens[verb - 1].text(v.text) == "and";
-            let mut before = hits
-                .iter()
-                .filter(|h| h.last < verb && in_sentence(h.first) && fits(h.actor, genders));
+            let mut before = hits.iter().filter(|h| {
+                (h.last as usize) < verb
+                    && in_sentence(h.first as usize)
+                    && fits(h.actor as usize, genders)
+            });
             pick = if coordinated {
                 before.next()
             } else {
@@ -1721,20 +1725,23 @@ fn pronouns_in(
         {
             pick = hits
                 .iter()
-                .find(|h| v.tokens[h.first].sentence() + 1 == sent && fits(h.actor, genders))
+                .find(|h| {
+                    v.tokens[h.first as usize].sentence() + 1 == sent
+                        && fits(h.actor as usize, genders)
+                })
                 .map(|h| h.actor);
         }
         if pick.is_none() {
             pick = hits
                 .iter()
                 .rev()
-                .filter(|h| h.last < pr.token)
+                .filter(|h| (h.last as usize) < pr.token)
                 .chain(earlier[0].iter().rev())
                 .chain(earlier[1].iter().rev())
-                .find(|h| fits(h.actor, genders))
+                .find(|h| fits(h.actor as usize, genders))
                 .map(|h| h.actor);
         }
-        if let Some(i) = pick {
+        if let Some(i) = pick.map(|i| i as usize) {
             if genders[i] == Gender::Unknown {
                 let g = match pr.class {
                     PronounClass::He => Gender::Male,
@@ -1746,13 +1753,13 @@ fn pronouns_in(
                     learnt.push((p, i, g));
                 }
             }
-            let at = hits.partition_point(|h| h.first < pr.token);
+            let at = hits.partition_point(|h| (h.first as usize) < pr.token);
             hits.insert(
                 at,
                 Hit {
-                    first: pr.token,
-                    last: pr.token,
-                    actor: i,
+                    first: pr.token as u32,
+                    last: pr.token as u32,
+                    actor: i as u32,
                     via: Via::Pronoun,
                     span: pr.span,
                 },
