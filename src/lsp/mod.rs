@@ -26,16 +26,18 @@ where
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = shutdown.clone();
     let mut handle = None;
+    let (outbox, notes) = transport::Outbox::new();
+    let to_client = outbox.clone();
     let (service, socket) = LspService::new(|client| {
         handle = Some(client.clone());
-        server::Backend::new(client, flag)
+        server::Backend::new(client, to_client, flag)
     });
     let client = handle.expect("LspService::new calls its init function");
     // Panics in handlers are contained (guard); malformed input is answered, not fatal
     // (framing): the server is handed messages already read and decoded.
     let service = guard::Guarded::new(service, client);
     let (to_server, from_pump) = futures::channel::mpsc::channel(16);
-    let server = transport::serve(from_pump, output, socket, service);
+    let server = transport::serve(from_pump, output, socket, (outbox, notes), service);
     let pump = framing::pump(input, to_server);
     tokio::pin!(server);
     tokio::pin!(pump);

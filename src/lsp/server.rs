@@ -26,6 +26,7 @@ use super::convert::Ctx;
 use super::document::{Document, Journal};
 use super::features;
 use super::project::{Project, Reload};
+use super::transport::Outbox;
 use crate::analysis::line_index::Encoding;
 use crate::analysis::{Analysis, Analyzer, Code, Config, Format, LineIndex};
 
@@ -65,6 +66,8 @@ struct State {
 
 pub struct Backend {
     client: Client,
+    /// Diagnostics go out this way, in the order they are sent (`transport::Outbox`).
+    outbox: Outbox,
     state: Arc<Mutex<State>>,
     encoding: Mutex<Encoding>,
     document_changes: AtomicBool,
@@ -76,9 +79,10 @@ pub struct Backend {
 const FIX_ALL_KIND: &str = "source.fixAll.copydesk";
 
 impl Backend {
-    pub fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Self {
+    pub fn new(client: Client, outbox: Outbox, shutdown_requested: Arc<AtomicBool>) -> Self {
         Backend {
             client,
+            outbox,
             state: Arc::new(Mutex::new(State::default())),
             encoding: Mutex::new(Encoding::Utf16),
             document_changes: AtomicBool::new(false),
@@ -100,6 +104,7 @@ impl Backend {
     fn spawn_worker(&self, uri: Uri, mut wake: watch::Receiver<u64>) {
         let state = self.state.clone();
         let client = self.client.clone();
+        let outbox = self.outbox.clone();
         let enc = self.encoding();
         let document_changes = self.document_changes.load(Ordering::Relaxed);
         let related_information = self.related_information.load(Ordering::Relaxed);
@@ -235,9 +240,7 @@ impl Backend {
                     .iter()
                     .map(|f| ctx.diagnostic(f))
                     .collect();
-                client
-                    .publish_diagnostics(uri.clone(), diagnostics, Some(version))
-                    .await;
+                outbox.publish_diagnostics(uri.clone(), diagnostics, Some(version));
                 // Freed beside the next analysis, not before it: a burst of keystrokes
                 // does not wait for the last version's actors and quotes to be freed.
                 tokio::task::spawn_blocking(move || drop((previous, retired)));
@@ -290,7 +293,7 @@ impl Backend {
             Reload::Loaded(_) => {
                 let path = self.state().project.roster_path();
                 if let Some(uri) = path.and_then(Uri::from_file_path) {
-                    self.client.publish_diagnostics(uri, Vec::new(), None).await;
+                    self.outbox.publish_diagnostics(uri, Vec::new(), None);
                 }
             }
             Reload::Failed(failed) => {
@@ -298,7 +301,7 @@ impl Backend {
                 self.client
                     .log_message(MessageType::WARNING, format!("copydesk: {}", diag.message))
                     .await;
-                self.client.publish_diagnostics(uri, vec![diag], None).await;
+                self.outbox.publish_diagnostics(uri, vec![diag], None);
             }
         }
     }
@@ -471,9 +474,8 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let removed = self.state().docs.remove(&params.text_document.uri);
         if removed.is_some() {
-            self.client
-                .publish_diagnostics(params.text_document.uri, Vec::new(), None)
-                .await;
+            self.outbox
+                .publish_diagnostics(params.text_document.uri, Vec::new(), None);
         }
     }
 

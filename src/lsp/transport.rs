@@ -13,6 +13,8 @@ use serde::Serialize;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tower::Service;
 use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::ls_types::notification::{Notification, PublishDiagnostics};
+use tower_lsp_server::ls_types::{Diagnostic, PublishDiagnosticsParams, Uri};
 use tower_lsp_server::ClientSocket;
 
 /// Requests served at once (tower-lsp-server's default).
@@ -36,11 +38,59 @@ enum Outgoing {
     Request(Request),
 }
 
-/// Serves `incoming` until it ends or the client sends `exit`, writing to `output`.
+/// Notifications the server writes itself, serialised straight from their types.
+/// tower-lsp-server's `Client` builds a `serde_json::Value` tree of every message first: on
+/// a draft with hundreds of diagnostics that took longer than analysing the keystroke.
+#[derive(Clone)]
+pub struct Outbox(mpsc::UnboundedSender<Vec<u8>>);
+
+impl Outbox {
+    /// The outbox and what `serve` writes from it.
+    pub fn new() -> (Outbox, mpsc::UnboundedReceiver<Vec<u8>>) {
+        let (tx, rx) = mpsc::unbounded();
+        (Outbox(tx), rx)
+    }
+
+    pub fn publish_diagnostics(
+        &self,
+        uri: Uri,
+        diagnostics: Vec<Diagnostic>,
+        version: Option<i32>,
+    ) {
+        self.notify::<PublishDiagnostics>(PublishDiagnosticsParams::new(uri, diagnostics, version));
+    }
+
+    fn notify<N: Notification>(&self, params: N::Params) {
+        #[derive(Serialize)]
+        struct Message<P> {
+            jsonrpc: &'static str,
+            method: &'static str,
+            params: P,
+        }
+        let message = Message {
+            jsonrpc: "2.0",
+            method: N::METHOD,
+            params,
+        };
+        if let Ok(body) = serde_json::to_vec(&message) {
+            // Fails only once the session has ended.
+            let _ = self.0.unbounded_send(body);
+        }
+    }
+
+    /// Ends the stream once what was sent is written, whoever still holds an outbox.
+    fn close(&self) {
+        self.0.close_channel();
+    }
+}
+
+/// Serves `incoming` until it ends or the client sends `exit`, writing to `output` the
+/// replies, the requests of `socket` and what is sent to `outbox`.
 pub async fn serve<O, S>(
     mut incoming: mpsc::Receiver<Incoming>,
     output: O,
     socket: ClientSocket,
+    (outbox, notes): (Outbox, mpsc::UnboundedReceiver<Vec<u8>>),
     mut service: S,
 ) where
     O: AsyncWrite,
@@ -61,9 +111,11 @@ pub async fn serve<O, S>(
 
     let write = async move {
         let mut out = std::pin::pin!(output);
-        let mut messages = stream_select!(responses_rx, client_requests.map(Outgoing::Request));
-        while let Some(message) = messages.next().await {
-            let Ok(body) = serde_json::to_vec(&message) else {
+        let messages = stream_select!(responses_rx, client_requests.map(Outgoing::Request))
+            .map(|m| serde_json::to_vec(&m).ok());
+        let mut messages = stream_select!(messages, notes.map(Some));
+        while let Some(body) = messages.next().await {
+            let Some(body) = body else {
                 continue;
             };
             let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
@@ -99,6 +151,7 @@ pub async fn serve<O, S>(
         tasks_tx.disconnect();
         responses_tx.disconnect();
         client_abort.abort();
+        outbox.close();
     };
 
     join!(replies.map(|_| ()), write, read);
