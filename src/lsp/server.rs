@@ -240,7 +240,9 @@ impl Backend {
                     .iter()
                     .map(|f| ctx.diagnostic(f))
                     .collect();
-                outbox.publish_diagnostics(uri.clone(), diagnostics, Some(version));
+                outbox
+                    .publish_diagnostics(uri.clone(), diagnostics, Some(version))
+                    .await;
                 // Freed beside the next analysis, not before it: a burst of keystrokes
                 // does not wait for the last version's actors and quotes to be freed.
                 tokio::task::spawn_blocking(move || drop((previous, retired)));
@@ -293,7 +295,7 @@ impl Backend {
             Reload::Loaded(_) => {
                 let path = self.state().project.roster_path();
                 if let Some(uri) = path.and_then(Uri::from_file_path) {
-                    self.outbox.publish_diagnostics(uri, Vec::new(), None);
+                    self.outbox.publish_diagnostics(uri, Vec::new(), None).await;
                 }
             }
             Reload::Failed(failed) => {
@@ -301,7 +303,7 @@ impl Backend {
                 self.client
                     .log_message(MessageType::WARNING, format!("copydesk: {}", diag.message))
                     .await;
-                self.outbox.publish_diagnostics(uri, vec![diag], None);
+                self.outbox.publish_diagnostics(uri, vec![diag], None).await;
             }
         }
     }
@@ -475,7 +477,8 @@ impl LanguageServer for Backend {
         let removed = self.state().docs.remove(&params.text_document.uri);
         if removed.is_some() {
             self.outbox
-                .publish_diagnostics(params.text_document.uri, Vec::new(), None);
+                .publish_diagnostics(params.text_document.uri, Vec::new(), None)
+                .await;
         }
     }
 

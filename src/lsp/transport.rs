@@ -41,26 +41,32 @@ enum Outgoing {
 /// Notifications the server writes itself, serialised straight from their types.
 /// tower-lsp-server's `Client` builds a `serde_json::Value` tree of every message first: on
 /// a draft with hundreds of diagnostics that took longer than analysing the keystroke.
+/// Bounded, like the `Client`: a client that stops reading holds the senders back instead
+/// of letting messages pile up.
 #[derive(Clone)]
-pub struct Outbox(mpsc::UnboundedSender<Vec<u8>>);
+pub struct Outbox(mpsc::Sender<Vec<u8>>);
+
+/// Messages waiting to be written, beyond one per sender.
+const OUTBOX: usize = 16;
 
 impl Outbox {
     /// The outbox and what `serve` writes from it.
-    pub fn new() -> (Outbox, mpsc::UnboundedReceiver<Vec<u8>>) {
-        let (tx, rx) = mpsc::unbounded();
+    pub fn new() -> (Outbox, mpsc::Receiver<Vec<u8>>) {
+        let (tx, rx) = mpsc::channel(OUTBOX);
         (Outbox(tx), rx)
     }
 
-    pub fn publish_diagnostics(
+    pub async fn publish_diagnostics(
         &self,
         uri: Uri,
         diagnostics: Vec<Diagnostic>,
         version: Option<i32>,
     ) {
-        self.notify::<PublishDiagnostics>(PublishDiagnosticsParams::new(uri, diagnostics, version));
+        let params = PublishDiagnosticsParams::new(uri, diagnostics, version);
+        self.notify::<PublishDiagnostics>(params).await;
     }
 
-    fn notify<N: Notification>(&self, params: N::Params) {
+    async fn notify<N: Notification>(&self, params: N::Params) {
         #[derive(Serialize)]
         struct Message<P> {
             jsonrpc: &'static str,
@@ -74,12 +80,12 @@ impl Outbox {
         };
         if let Ok(body) = serde_json::to_vec(&message) {
             // Fails only once the session has ended.
-            let _ = self.0.unbounded_send(body);
+            let _ = self.0.clone().send(body).await;
         }
     }
 
     /// Ends the stream once what was sent is written, whoever still holds an outbox.
-    fn close(&self) {
+    fn close(&mut self) {
         self.0.close_channel();
     }
 }
@@ -90,7 +96,7 @@ pub async fn serve<O, S>(
     mut incoming: mpsc::Receiver<Incoming>,
     output: O,
     socket: ClientSocket,
-    (outbox, notes): (Outbox, mpsc::UnboundedReceiver<Vec<u8>>),
+    (mut outbox, notes): (Outbox, mpsc::Receiver<Vec<u8>>),
     mut service: S,
 ) where
     O: AsyncWrite,
