@@ -2,6 +2,8 @@
 //! nominal references ("the defense secretary"). Nothing here looks beyond the paragraph;
 //! `actors` links the candidates of the whole document.
 
+use std::borrow::Cow;
+
 use super::lexicon::{Entry, Gender, Lexicon};
 use super::quotes::QuoteMarks;
 use super::tokens::{is_capitalized, Kind, Token};
@@ -246,9 +248,33 @@ impl Ctx<'_> {
     fn text(&self, i: usize) -> &str {
         self.toks[i].text(self.para)
     }
-    fn slice(&self, a: usize, b: usize) -> String {
+    /// Tokens `a..b` as one phrase, words separated by one space (a hard wrap or a double
+    /// space inside a name reads as one space). Borrowed when the text already is so: the
+    /// lexicon look-ups try every sub-run of every capitalised run, and building a string
+    /// for each was a sixth of the per-paragraph work.
+    fn key(&self, a: usize, b: usize) -> Cow<'_, str> {
         let s = &self.para[self.toks[a].start as usize..self.toks[b - 1].end as usize];
-        s.split_whitespace().collect::<Vec<_>>().join(" ")
+        let single_spaced = {
+            let mut after_space = false;
+            s.chars().all(|ch| {
+                let ok = if ch == ' ' {
+                    !after_space
+                } else {
+                    !ch.is_whitespace()
+                };
+                after_space = ch == ' ';
+                ok
+            })
+        };
+        // A token neither starts nor ends with white space, so there is none to trim.
+        if single_spaced {
+            Cow::Borrowed(s)
+        } else {
+            Cow::Owned(s.split_whitespace().collect::<Vec<_>>().join(" "))
+        }
+    }
+    fn slice(&self, a: usize, b: usize) -> String {
+        self.key(a, b).into_owned()
     }
     fn is_name_word(&self, i: usize) -> bool {
         i < self.toks.len() && self.toks[i].kind() == Kind::Word && name_like(self.text(i))
@@ -336,8 +362,8 @@ fn items(c: &Ctx, a: usize, b: usize, headline_run: bool) -> Vec<Item> {
             if c.toks[i + len - 1].kind() == Kind::Possessive {
                 continue;
             }
-            let key = c.slice(i, i + len);
-            if let Some(e) = lex.phrases.get(&key) {
+            let key = c.key(i, i + len);
+            if let Some(e) = lex.phrases.get(&*key) {
                 // "Martina Redmond", "Mr. Lincoln": after a given name or an honorific a
                 // one-word town ending the name is a surname ("George Washington Memorial
                 // Parkway" is not a person).
@@ -357,7 +383,7 @@ fn items(c: &Ctx, a: usize, b: usize, headline_run: bool) -> Vec<Item> {
                 break;
             }
             if len <= lex.max_title && lex.title(&key).is_some() {
-                best = Some(Item::Title(key.clone(), i, i + len));
+                best = Some(Item::Title(key.into_owned(), i, i + len));
                 best_len = len;
                 break;
             }
@@ -498,8 +524,8 @@ fn lowercase_role_before(c: &Ctx, first: usize) -> Option<(String, usize)> {
 fn affiliation_before(c: &Ctx, k: usize, runs: &[(usize, usize)]) -> Option<String> {
     let (a, b) = *runs.iter().find(|(_, b)| *b == k)?;
     for start in a..b {
-        let key = c.slice(start, b);
-        if let Some(e) = c.lex.phrases.get(&key) {
+        let key = c.key(start, b);
+        if let Some(e) = c.lex.phrases.get(&*key) {
             return Some(lex_name(c.lex, e, &key).0);
         }
     }
@@ -798,7 +824,7 @@ fn build(
         && runs.iter().any(|&(ra, rb)| {
             rb == a - 1
                 && matches!(
-                    lex.phrases.get(&c.slice(ra, rb)),
+                    lex.phrases.get(&*c.key(ra, rb)),
                     Some(Entry::Place { .. } | Entry::Country(_))
                 )
         });
@@ -1192,6 +1218,23 @@ mod tests {
         assert_eq!(got[0].3.as_deref(), Some("Noordzee Container Terminals"));
         let got = cands("House Speaker Gregory Lusk, a Louisiana Republican, stayed out.");
         assert_eq!(got[0].3.as_deref(), Some("Republican"));
+    }
+
+    #[test]
+    fn a_name_broken_by_a_hard_wrap_or_a_double_space_reads_as_typed_on_one_line() {
+        let one = cands("Yet, Ukrainian President Volodymyr Zelensky met New Zealand envoys.");
+        for s in [
+            "Yet, Ukrainian President Volodymyr\nZelensky met New  Zealand envoys.",
+            "Yet, Ukrainian President Volodymyr  Zelensky met New\n  Zealand envoys.",
+            "Yet, Ukrainian President Volodymyr\u{a0}Zelensky met New\tZealand envoys.",
+        ] {
+            assert_eq!(cands(s), one, "{s:?}");
+        }
+        assert_eq!(one[1].0, "New Zealand", "{one:?}");
+        // A title spread over two lines is still the title.
+        let got = cands("Ukraine’s Defense\nMinister Rustem Umerov spoke.");
+        let umerov = got.iter().find(|c| c.0 == "Rustem Umerov").expect("named");
+        assert_eq!(umerov.2, vec!["Defense Minister".to_string()], "{got:?}");
     }
 
     #[test]

@@ -110,7 +110,9 @@ fn is_word_char(c: char) -> bool {
 pub fn tokenize(para: &str) -> Vec<Token> {
     let lex = Lexicon::get();
     let bytes = para.as_bytes();
-    let mut out: Vec<Token> = Vec::new();
+    // News prose has about one token per five bytes; a little over that, trimmed when the
+    // facts box it, saves the four or five doublings that cost 1 % of the analysis.
+    let mut out: Vec<Token> = Vec::with_capacity(para.len() / 4 + 1);
     let mut sentence = 0u32;
     let mut start_next = true;
     let mut i = 0;
@@ -268,20 +270,19 @@ pub fn is_speech_verb_at(para: &str, toks: &[Token], i: usize) -> bool {
 /// The paragraph looks like a headline: no sentence punctuation at the end and most words
 /// capitalised ("Hegseth Places Onus of Ukraine’s Security on Europe").
 pub fn is_headline(para: &str, tokens: &[Token]) -> bool {
-    let words: Vec<&str> = tokens
-        .iter()
-        .filter(|t| t.is_word())
-        .map(|t| t.text(para))
-        .collect();
-    if words.len() < 2 || words.len() > 25 {
-        return false;
-    }
     let last = para.trim_end().chars().next_back();
     if last.is_some_and(|c| ".!?\u{201D}\"".contains(c)) {
         return false;
     }
-    let caps = words.iter().filter(|w| is_capitalized(w)).count();
-    caps * 10 >= words.len() * 6
+    let (mut words, mut caps) = (0usize, 0usize);
+    for t in tokens.iter().filter(|t| t.is_word()) {
+        words += 1;
+        if words > 25 {
+            return false;
+        }
+        caps += usize::from(is_capitalized(t.text(para)));
+    }
+    words >= 2 && caps * 10 >= words * 6
 }
 
 #[cfg(test)]

@@ -219,6 +219,16 @@ impl Lexicon {
 
     /// The natural form of a title phrase given in any case.
     pub fn title(&self, phrase: &str) -> Option<&str> {
+        // Asked of every sub-run of every capitalised run: lowercase short ASCII phrases
+        // on the stack rather than allocate each time.
+        let mut buf = [0u8; 48];
+        if phrase.is_ascii() && phrase.len() <= buf.len() {
+            let lower = &mut buf[..phrase.len()];
+            lower.copy_from_slice(phrase.as_bytes());
+            lower.make_ascii_lowercase();
+            let lower = std::str::from_utf8(lower).ok()?;
+            return self.titles.get(lower).map(String::as_str);
+        }
         self.titles.get(&phrase.to_lowercase()).map(String::as_str)
     }
 
