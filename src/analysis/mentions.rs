@@ -254,7 +254,10 @@ impl Ctx<'_> {
     /// for each was a sixth of the per-paragraph work.
     fn key(&self, a: usize, b: usize) -> Cow<'_, str> {
         let s = &self.para[self.toks[a].start as usize..self.toks[b - 1].end as usize];
-        let single_spaced = {
+        let single_spaced = if s.is_ascii() {
+            !s.as_bytes().iter().any(|&b| matches!(b, b'\t'..=b'\r'))
+                && memchr::memmem::find(s.as_bytes(), b"  ").is_none()
+        } else {
             let mut after_space = false;
             s.chars().all(|ch| {
                 let ok = if ch == ' ' {
@@ -1227,6 +1230,7 @@ mod tests {
             "Yet, Ukrainian President Volodymyr\nZelensky met New  Zealand envoys.",
             "Yet, Ukrainian President Volodymyr  Zelensky met New\n  Zealand envoys.",
             "Yet, Ukrainian President Volodymyr\u{a0}Zelensky met New\tZealand envoys.",
+            "Yet, Ukrainian President Volodymyr\u{b}Zelensky met New\r\nZealand envoys.",
         ] {
             assert_eq!(cands(s), one, "{s:?}");
         }
