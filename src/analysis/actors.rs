@@ -1017,8 +1017,8 @@ fn paragraph_hits(v: &ParaView, p: usize, names: &Names) -> Vec<Hit> {
             {
                 continue;
             }
-            let first = v.tokens.partition_point(|tk| (tk.start as usize) < at);
-            let last = v.tokens.partition_point(|tk| (tk.end as usize) <= end);
+            let first = v.tokens.partition_point(|tk| (tk.start() as usize) < at);
+            let last = v.tokens.partition_point(|tk| (tk.end() as usize) <= end);
             if first >= last {
                 continue;
             }

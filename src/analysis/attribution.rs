@@ -102,12 +102,12 @@ impl<'a> P<'a> {
     fn new(v: &'a ParaQuotes<'a>, lex: &'static Lexicon) -> Self {
         let mut inside = vec![false; v.tokens.len()];
         for q in v.quotes.iter().filter(|q| q.depth == 0) {
-            let from = v.tokens.partition_point(|t| t.start < q.inner.0);
+            let from = v.tokens.partition_point(|t| t.start() < q.inner.0);
             for (k, t) in v.tokens.iter().enumerate().skip(from) {
-                if t.start >= q.inner.1 {
+                if t.start() >= q.inner.1 {
                     break;
                 }
-                if t.end <= q.inner.1 {
+                if t.end() <= q.inner.1 {
                     inside[k] = true;
                 }
             }
@@ -135,7 +135,7 @@ impl P<'_> {
     }
     /// Token index of the first token at or after byte offset `o`.
     fn token_at(&self, o: u32) -> usize {
-        self.v.tokens.partition_point(|t| t.start < o)
+        self.v.tokens.partition_point(|t| t.start() < o)
     }
     fn in_any_quote(&self, i: usize) -> bool {
         self.inside[i]
@@ -169,8 +169,8 @@ impl P<'_> {
             && det.len() > 3;
         (bare_plural || SUBJECT_DETERMINERS.contains(&det.as_str()) && words.len() >= 2).then(
             || {
-                let s = self.v.tokens[first].start as usize;
-                let e = self.v.tokens[verb - 1].end as usize;
+                let s = self.v.tokens[first].start() as usize;
+                let e = self.v.tokens[verb - 1].end() as usize;
                 self.v.text[s..e].to_string()
             },
         )
@@ -209,8 +209,8 @@ impl P<'_> {
                 .find(|&j| self.v.tokens[j].kind() == Kind::Punct)
                 .unwrap_or(limit);
             if end > k + 1 {
-                let s = self.v.tokens[k + 1].start as usize;
-                let e = self.v.tokens[end - 1].end as usize;
+                let s = self.v.tokens[k + 1].start() as usize;
+                let e = self.v.tokens[end - 1].end() as usize;
                 a.speaker_text = Some(self.v.text[s..e].to_string());
             }
             return a;
@@ -544,8 +544,8 @@ impl P<'_> {
             }
         }
         (e > k).then(|| {
-            let s = self.v.tokens[k].start as usize;
-            let end = self.v.tokens[e - 1].end as usize;
+            let s = self.v.tokens[k].start() as usize;
+            let end = self.v.tokens[e - 1].end() as usize;
             self.v.text[s..end].to_string()
         })
     }
@@ -838,7 +838,7 @@ fn in_paragraph(v: &ParaQuotes, pi: usize, actors: &Chunked<Actor>) -> Vec<Quote
             let speaker_span = att.speaker_tokens.map(|(f, l)| {
                 (
                     pi,
-                    Span::new(v.tokens[f].start as usize, v.tokens[l].end as usize),
+                    Span::new(v.tokens[f].start() as usize, v.tokens[l].end() as usize),
                 )
             });
             local.push((
@@ -917,7 +917,7 @@ fn closing_speaker(pi: usize, v: &ParaQuotes, actors: &Chunked<Actor>) -> Option
         l + 1 == verb || l + 2 == verb && adverb(l + 1) || p.text(verb - 1) == ","
     };
     if let Some((f, l, actor)) = p.subject_of(verb).filter(next_to_verb).or(after) {
-        let span = Span::new(v.tokens[f].start as usize, v.tokens[l].end as usize);
+        let span = Span::new(v.tokens[f].start() as usize, v.tokens[l].end() as usize);
         return Some((Some(actor), None, Some((pi, span))));
     }
     let nominal = p.nominal_before(verb, from)?;

@@ -253,7 +253,7 @@ impl Ctx<'_> {
     /// lexicon look-ups try every sub-run of every capitalised run, and building a string
     /// for each was a sixth of the per-paragraph work.
     fn key(&self, a: usize, b: usize) -> Cow<'_, str> {
-        let s = &self.para[self.toks[a].start as usize..self.toks[b - 1].end as usize];
+        let s = &self.para[self.toks[a].start() as usize..self.toks[b - 1].end() as usize];
         let single_spaced = if s.is_ascii() {
             !s.as_bytes().iter().any(|&b| matches!(b, b'\t'..=b'\r'))
                 && memchr::memmem::find(s.as_bytes(), b"  ").is_none()
@@ -662,11 +662,11 @@ pub fn extract(para: &str, toks: &[Token], quotes: &[QuoteMarks], headline: bool
     let in_quote = toks
         .iter()
         .map(|t| {
-            while opened < spans.len() && spans[opened].0 <= t.start {
+            while opened < spans.len() && spans[opened].0 <= t.start() {
                 reach = reach.max(Some(spans[opened].1));
                 opened += 1;
             }
-            reach.is_some_and(|r| t.end <= r)
+            reach.is_some_and(|r| t.end() <= r)
         })
         .collect();
     let c = Ctx {
@@ -718,7 +718,7 @@ pub fn extract(para: &str, toks: &[Token], quotes: &[QuoteMarks], headline: bool
         let w = t.text(para);
         if let Some(class) = pronoun_class(w) {
             m.pronouns.push(PronounMention {
-                span: (t.start, t.end),
+                span: (t.start(), t.end()),
                 token: i,
                 class,
             });
@@ -795,7 +795,7 @@ fn nominal(c: &Ctx, the: usize, m: &mut Mentions) {
                 continue;
             }
             m.nominals.push(Nominal {
-                span: (c.toks[the].start, c.toks[k + len - 1].end),
+                span: (c.toks[the].start(), c.toks[k + len - 1].end()),
                 token: the,
                 head: phrase,
                 country,
@@ -903,7 +903,7 @@ fn build(
         push(
             m,
             Candidate {
-                span: (c.toks[ft].start, c.toks[lt - 1].end),
+                span: (c.toks[ft].start(), c.toks[lt - 1].end()),
                 name: name.into_boxed_str(),
                 kind: Some(if org {
                     ActorKind::Organization
@@ -1079,7 +1079,7 @@ fn build(
                 push(
                     m,
                     Candidate {
-                        span: (c.toks[ft].start, c.toks[lt - 1].end),
+                        span: (c.toks[ft].start(), c.toks[lt - 1].end()),
                         name: c.slice(ft, lt).into_boxed_str(),
                         kind,
                         subtype: None,
@@ -1106,7 +1106,7 @@ fn build(
                     push(
                         m,
                         Candidate {
-                            span: (c.toks[*s].start, c.toks[*t - 1].end),
+                            span: (c.toks[*s].start(), c.toks[*t - 1].end()),
                             name: name.into_boxed_str(),
                             kind: Some(kind),
                             subtype: Some(sub),
@@ -1133,7 +1133,7 @@ fn build(
                 });
                 if !followed_by_name && (p == 0 || !matches!(items[p - 1], Item::Title(..))) {
                     m.nominals.push(Nominal {
-                        span: (c.toks[*s].start, c.toks[*e - 1].end),
+                        span: (c.toks[*s].start(), c.toks[*e - 1].end()),
                         token: *s,
                         head: t.to_lowercase(),
                         country: None,

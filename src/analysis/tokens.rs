@@ -14,28 +14,34 @@ pub enum Kind {
     Possessive,
 }
 
-/// Twelve bytes: a draft keeps one per word and punctuation mark for as long as it is open
+/// Eight bytes: a draft keeps one per word and punctuation mark for as long as it is open
 /// (a million-word manuscript, 1.2 million tokens).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Token {
-    pub start: u32,
-    pub end: u32,
-    /// The sentence's number in the paragraph (the low 28 bits), whether the token is a
+    start: u32,
+    /// In bytes: `tokenize` cuts words at `MAX_WORD` bytes.
+    len: u16,
+    /// The sentence's number in the paragraph (the low 12 bits), whether the token is a
     /// speech verb used as a verb, whether it starts a sentence, and its kind (the top two
     /// bits).
-    meta: u32,
+    meta: u16,
 }
 
-const SENTENCE_BITS: u32 = 28;
+const SENTENCE_BITS: u32 = 12;
 const SENTENCE_MASK: u32 = (1 << SENTENCE_BITS) - 1;
-const SPEECH_BIT: u32 = 1 << SENTENCE_BITS;
-const START_BIT: u32 = 1 << (SENTENCE_BITS + 1);
+const SPEECH_BIT: u16 = 1 << SENTENCE_BITS;
+const START_BIT: u16 = 1 << (SENTENCE_BITS + 1);
+const KIND_SHIFT: u32 = 14;
+
+/// The longest word `tokenize` makes, in bytes (a trailing period may add one): a longer
+/// run of letters is not prose, and goes on as the next token.
+const MAX_WORD: usize = 60_000;
 
 impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Token")
             .field("start", &self.start)
-            .field("end", &self.end)
+            .field("end", &self.end())
             .field("kind", &self.kind())
             .field("sentence_start", &self.sentence_start())
             .field("sentence", &self.sentence())
@@ -45,24 +51,32 @@ impl std::fmt::Debug for Token {
 }
 
 impl Token {
-    /// Sentences past 2^28 - 1 in one paragraph (a quarter of a billion) share that number.
+    /// Sentences past 4,095 in one paragraph share that number (such a paragraph is far
+    /// over the length whose quotes are attributed). `end - start` is at most 65,535.
     pub fn new(start: u32, end: u32, kind: Kind, sentence_start: bool, sentence: u32) -> Token {
-        let kind = match kind {
+        let kind: u16 = match kind {
             Kind::Word => 0,
             Kind::Number => 1,
             Kind::Punct => 2,
             Kind::Possessive => 3,
         };
+        debug_assert!(end >= start && end - start <= u16::MAX as u32);
         Token {
             start,
-            end,
-            meta: sentence.min(SENTENCE_MASK)
+            len: end.saturating_sub(start).min(u16::MAX as u32) as u16,
+            meta: sentence.min(SENTENCE_MASK) as u16
                 | if sentence_start { START_BIT } else { 0 }
-                | kind << 30,
+                | kind << KIND_SHIFT,
         }
     }
+    pub fn start(&self) -> u32 {
+        self.start
+    }
+    pub fn end(&self) -> u32 {
+        self.start + self.len as u32
+    }
     pub fn kind(&self) -> Kind {
-        match self.meta >> 30 {
+        match self.meta >> KIND_SHIFT {
             0 => Kind::Word,
             1 => Kind::Number,
             2 => Kind::Punct,
@@ -75,7 +89,7 @@ impl Token {
         self.meta & START_BIT != 0
     }
     pub fn sentence(&self) -> u32 {
-        self.meta & SENTENCE_MASK
+        (self.meta as u32) & SENTENCE_MASK
     }
     /// A speech verb used as a verb (`is_speech_verb_at`), set by `tokenize`.
     pub fn speech(&self) -> bool {
@@ -83,7 +97,7 @@ impl Token {
     }
 
     pub fn text<'a>(&self, para: &'a str) -> &'a str {
-        &para[self.start as usize..self.end as usize]
+        &para[self.start as usize..self.end() as usize]
     }
     pub fn is_word(&self) -> bool {
         self.kind() == Kind::Word
@@ -128,7 +142,7 @@ pub fn tokenize(para: &str) -> Vec<Token> {
             let s = i;
             let mut j = i + w;
             let mut all_digits = c.is_ascii_digit();
-            while j < para.len() {
+            while j < para.len() && j - s < MAX_WORD {
                 let d = chars_at(j).unwrap();
                 if is_word_char(d) {
                     all_digits &= d.is_ascii_digit();
@@ -198,7 +212,7 @@ pub fn tokenize(para: &str) -> Vec<Token> {
         // Punctuation, one character a token.
         let prev_word = out
             .last()
-            .is_some_and(|t| t.kind() == Kind::Word && t.end as usize == i);
+            .is_some_and(|t| t.kind() == Kind::Word && t.end() as usize == i);
         let next = para[i + w..].chars().next();
         let kind = if is_apostrophe(c)
             && prev_word
@@ -290,6 +304,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_word_longer_than_a_token_holds_goes_on_as_the_next_token() {
+        assert_eq!(std::mem::size_of::<Token>(), 8);
+        for letter in ["a", "é", "語"] {
+            let word = letter.repeat(100_000 / letter.len());
+            let para = format!("{word} Smith said.");
+            let toks = tokenize(&para);
+            let pieces: Vec<&str> = toks.iter().map(|t| t.text(&para)).collect();
+            assert!(toks
+                .iter()
+                .all(|t| t.end() - t.start() <= MAX_WORD as u32 + 1));
+            assert_eq!(pieces.len(), 5, "{:?}", &pieces[2..]);
+            assert_eq!(pieces[..2].concat(), word);
+            assert_eq!(pieces[2..], ["Smith", "said", "."]);
+        }
+    }
+
+    #[test]
     fn a_token_keeps_what_it_was_made_with() {
         for kind in [Kind::Word, Kind::Number, Kind::Punct, Kind::Possessive] {
             for start in [false, true] {
@@ -299,7 +330,7 @@ mod tests {
                         if speech {
                             t.meta |= SPEECH_BIT;
                         }
-                        let got = (t.start, t.end, t.kind(), t.sentence_start(), t.sentence());
+                        let got = (t.start, t.end(), t.kind(), t.sentence_start(), t.sentence());
                         assert_eq!(got, (3, 9, kind, start, sentence));
                         assert_eq!(t.speech(), speech);
                     }
