@@ -21,13 +21,16 @@ pub enum Encoding {
     Utf8,
 }
 
+/// Offsets are kept in 32 bits (a draft has one line start per line and two numbers per
+/// non-ASCII character, and a keystroke copies them): texts are under 4 GiB (`check`
+/// refuses larger files; the server's messages stop at 512 MB).
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     len: usize,
-    line_starts: Vec<usize>,
+    line_starts: Vec<u32>,
     /// For each non-ASCII char: its byte offset and the running total, including it, of
     /// (UTF-8 length − UTF-16 length).
-    wide: Vec<(usize, usize)>,
+    wide: Vec<(u32, u32)>,
 }
 
 impl Default for LineIndex {
@@ -41,7 +44,7 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut line_starts = Vec::with_capacity(bytes.len() / 64 + 1);
         line_starts.push(0);
-        line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| (i + 1) as u32));
         line_starts.shrink_to_fit();
         LineIndex {
             len: text.len(),
@@ -63,17 +66,21 @@ impl LineIndex {
     pub fn patch_changed(&self, old_len: usize, new_text: &str, p: usize, s: usize) -> LineIndex {
         let new = new_text.as_bytes();
         let (old_mid_end, new_mid_end) = (old_len - s, new.len() - s);
-        let moved = |x: usize| x - old_mid_end + new_mid_end;
+        // Wrapping: the text after the edit moves by new − old, which may be negative.
+        let shift = (new_mid_end as u32).wrapping_sub(old_mid_end as u32);
+        let moved = |x: u32| x.wrapping_add(shift);
+        let (p32, old_mid_end32) = (p as u32, old_mid_end as u32);
 
-        let keep = self.line_starts.partition_point(|&x| x <= p);
-        let after = self.line_starts.partition_point(|&x| x <= old_mid_end);
+        let keep = self.line_starts.partition_point(|&x| x <= p32);
+        let after = self.line_starts.partition_point(|&x| x <= old_mid_end32);
         let mut line_starts = Vec::with_capacity(self.line_starts.len() + 16);
         line_starts.extend_from_slice(&self.line_starts[..keep]);
-        line_starts.extend(memchr::memchr_iter(b'\n', &new[p..new_mid_end]).map(|i| p + i + 1));
+        line_starts
+            .extend(memchr::memchr_iter(b'\n', &new[p..new_mid_end]).map(|i| (p + i + 1) as u32));
         line_starts.extend(self.line_starts[after..].iter().map(|&x| moved(x)));
 
-        let keep = self.wide.partition_point(|&(o, _)| o < p);
-        let after = self.wide.partition_point(|&(o, _)| o < old_mid_end);
+        let keep = self.wide.partition_point(|&(o, _)| o < p32);
+        let after = self.wide.partition_point(|&(o, _)| o < old_mid_end32);
         let total_before = keep.checked_sub(1).map_or(0, |k| self.wide[k].1);
         let old_total_mid = after.checked_sub(1).map_or(0, |k| self.wide[k].1);
         let mut wide = Vec::with_capacity(self.wide.len() + 16);
@@ -81,13 +88,14 @@ impl LineIndex {
         wide.extend(
             wide_chars(&new[p..new_mid_end])
                 .into_iter()
-                .map(|(o, t)| (p + o, total_before + t)),
+                .map(|(o, t)| (p32 + o, total_before + t)),
         );
         let new_total_mid = wide.last().map_or(0, |w| w.1);
+        let total_shift = new_total_mid.wrapping_sub(old_total_mid);
         wide.extend(
             self.wide[after..]
                 .iter()
-                .map(|&(o, t)| (moved(o), t - old_total_mid + new_total_mid)),
+                .map(|&(o, t)| (moved(o), t.wrapping_add(total_shift))),
         );
         LineIndex {
             len: new.len(),
@@ -104,15 +112,15 @@ impl LineIndex {
         let mut i = 0;
         while let Some(rel) = memchr::memchr(b'\n', &bytes[i..]) {
             i += rel + 1;
-            line_starts.push(i);
+            line_starts.push(i as u32);
         }
         let mut wide = Vec::new();
         if !text.is_ascii() {
             let mut total = 0;
             for (off, ch) in text.char_indices() {
                 if !ch.is_ascii() {
-                    total += ch.len_utf8() - ch.len_utf16();
-                    wide.push((off, total));
+                    total += (ch.len_utf8() - ch.len_utf16()) as u32;
+                    wide.push((off as u32, total));
                 }
             }
         }
@@ -124,7 +132,7 @@ impl LineIndex {
     }
 
     #[cfg(test)]
-    fn parts(&self) -> (usize, &[usize], &[(usize, usize)]) {
+    fn parts(&self) -> (usize, &[u32], &[(u32, u32)]) {
         (self.len, &self.line_starts, &self.wide)
     }
 
@@ -141,29 +149,29 @@ impl LineIndex {
     }
 
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts.get(line).copied().unwrap_or(self.len)
+        self.line_starts.get(line).map_or(self.len, |&s| s as usize)
     }
 
     /// Sum of (UTF-8 − UTF-16) lengths of the characters starting before `offset`.
     fn shrink_before(&self, offset: usize) -> usize {
-        let i = self.wide.partition_point(|&(o, _)| o < offset);
+        let i = self.wide.partition_point(|&(o, _)| (o as usize) < offset);
         if i == 0 {
             0
         } else {
-            self.wide[i - 1].1
+            self.wide[i - 1].1 as usize
         }
     }
 
     /// The line of `offset` (clamped to the text).
     pub fn line_of(&self, offset: usize) -> usize {
         let offset = offset.min(self.len);
-        self.line_starts.partition_point(|&s| s <= offset) - 1
+        self.line_starts.partition_point(|&s| s as usize <= offset) - 1
     }
 
     pub fn line_col(&self, offset: usize, enc: Encoding) -> LineCol {
         let offset = offset.min(self.len);
         let line = self.line_of(offset);
-        let start = self.line_starts[line];
+        let start = self.line_starts[line] as usize;
         let bytes = offset - start;
         let col = match enc {
             Encoding::Utf8 => bytes,
@@ -184,7 +192,7 @@ impl LineIndex {
         if line >= self.line_starts.len() {
             return self.len;
         }
-        let start = self.line_starts[line];
+        let start = self.line_starts[line] as usize;
         let end = self.line_content_end(text, line);
         let want = pos.col as usize;
         match enc {
@@ -285,7 +293,7 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
 /// (UTF-8 length − UTF-16 length), which its lead byte decides: 2-byte characters are one
 /// UTF-16 unit (1 more byte than units), 3-byte ones one unit (2 more), 4-byte ones a
 /// surrogate pair (2 more). ASCII is skipped 32 or 8 bytes at a time.
-fn wide_chars(bytes: &[u8]) -> Vec<(usize, usize)> {
+fn wide_chars(bytes: &[u8]) -> Vec<(u32, u32)> {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut wide = Vec::new();
     let mut total = 0;
@@ -321,7 +329,7 @@ fn wide_chars(bytes: &[u8]) -> Vec<(usize, usize)> {
             _ => 4,
         };
         total += if len == 2 { 1 } else { 2 };
-        wide.push((i, total));
+        wide.push((i as u32, total));
         i += len;
     }
     wide.shrink_to_fit();

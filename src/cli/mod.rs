@@ -48,6 +48,10 @@ pub fn decode(path: &str, bytes: Vec<u8>) -> Result<Draft, String> {
     if bytes.is_empty() {
         return Err(format!("{path}: empty file, nothing to check"));
     }
+    // Offsets are kept in 32 bits (tokens, the line index).
+    if u32::try_from(bytes.len()).is_err() {
+        return Err(format!("{path}: over 4 GiB, not checked"));
+    }
     if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
         return Err(format!(
             "{path}: binary file (contains NUL bytes), not checked"
