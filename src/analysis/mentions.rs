@@ -105,22 +105,33 @@ pub struct Nominal {
     pub country: Option<String>,
 }
 
+/// A paragraph's mentions, kept for as long as the draft is open: sized exactly.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Mentions {
-    pub candidates: Vec<Candidate>,
-    pub pronouns: Vec<PronounMention>,
-    pub nominals: Vec<Nominal>,
+    pub candidates: Box<[Candidate]>,
+    pub pronouns: Box<[PronounMention]>,
+    pub nominals: Box<[Nominal]>,
 }
 
-impl Mentions {
-    pub fn shrink_to_fit(&mut self) {
+/// The mentions while `extract` finds them.
+#[derive(Default)]
+struct Found {
+    candidates: Vec<Candidate>,
+    pronouns: Vec<PronounMention>,
+    nominals: Vec<Nominal>,
+}
+
+impl Found {
+    fn done(mut self) -> Mentions {
         for c in &mut self.candidates {
             // Titles are inserted one at a time: the vector rounds up to four.
             c.roles.shrink_to_fit();
         }
-        self.candidates.shrink_to_fit();
-        self.pronouns.shrink_to_fit();
-        self.nominals.shrink_to_fit();
+        Mentions {
+            candidates: self.candidates.into_boxed_slice(),
+            pronouns: self.pronouns.into_boxed_slice(),
+            nominals: self.nominals.into_boxed_slice(),
+        }
     }
 }
 
@@ -676,7 +687,7 @@ pub fn extract(para: &str, toks: &[Token], quotes: &[QuoteMarks], headline: bool
         headline,
         in_quote,
     };
-    let mut m = Mentions::default();
+    let mut m = Found::default();
     let runs = runs(&c);
     let mut place_like_end: Option<usize> = None;
     for &(a, b) in &runs {
@@ -726,7 +737,7 @@ pub fn extract(para: &str, toks: &[Token], quotes: &[QuoteMarks], headline: bool
             nominal(&c, i, &mut m);
         }
     }
-    m
+    m.done()
 }
 
 /// "Tom Haversham of the Green Party", "Maria Lopez of Oxfam": an organisation (or a
@@ -761,7 +772,7 @@ fn affiliation_after(c: &Ctx, cands: &mut [Candidate]) {
 }
 
 /// "the defense secretary", "the Ukrainian leader", "the union".
-fn nominal(c: &Ctx, the: usize, m: &mut Mentions) {
+fn nominal(c: &Ctx, the: usize, m: &mut Found) {
     let lex = c.lex;
     let mut k = the + 1;
     let mut country = None;
@@ -812,7 +823,7 @@ fn build(
     a: usize,
     headline_run: bool,
     runs: &[(usize, usize)],
-    m: &mut Mentions,
+    m: &mut Found,
 ) {
     let lex = c.lex;
     let the = a > 0 && matches!(c.lower(a - 1), Some("the"));
@@ -839,7 +850,7 @@ fn build(
             .filter(|w| is_all_caps(w))
             .map(str::to_string)
     };
-    let push = |m: &mut Mentions, cand: Candidate| {
+    let push = |m: &mut Found, cand: Candidate| {
         m.candidates.push(cand);
     };
     let tok_of = |it: &Item| -> Option<(usize, usize)> {
@@ -1158,6 +1169,7 @@ mod tests {
         let q = quotes::scan(s);
         extract(s, &t, &q, tokens::is_headline(s, &t))
             .candidates
+            .into_vec()
             .into_iter()
             .map(|c| {
                 let affiliation = c.affiliation.map(String::from);

@@ -234,10 +234,8 @@ impl ParagraphFacts {
         let toks = tokens::tokenize(text);
         let quotes = quotes::scan(text);
         let headline = tokens::is_headline(text, &toks);
-        let mut mentions = mentions::extract(text, &toks, &quotes, headline);
-        // Kept for the document's life, a copy per paragraph: the room the vectors grew
-        // into is a third of the facts' memory on a long draft.
-        mentions.shrink_to_fit();
+        // Sized exactly: kept for the document's life, a copy per paragraph.
+        let mentions = mentions::extract(text, &toks, &quotes, headline);
         ParagraphFacts {
             fingerprint: fingerprint::Fingerprint::of(text),
             link_digest: actors::digest(&mentions, &toks),
