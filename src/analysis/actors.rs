@@ -1644,11 +1644,22 @@ fn gendered(word: &str) -> Option<bool> {
 /// An actor's id from its name ("pete-hegseth"), written into `out`.
 fn slug_into(name: &str, out: &mut String) {
     out.clear();
-    for ch in name.chars() {
-        if ch.is_alphanumeric() {
-            out.extend(ch.to_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
+    if name.is_ascii() {
+        // Every actor's id is made again on each relink: no char decoding for the usual name.
+        for b in name.bytes() {
+            if b.is_ascii_alphanumeric() {
+                out.push(b.to_ascii_lowercase() as char);
+            } else if !out.ends_with('-') && !out.is_empty() {
+                out.push('-');
+            }
+        }
+    } else {
+        for ch in name.chars() {
+            if ch.is_alphanumeric() {
+                out.extend(ch.to_lowercase());
+            } else if !out.ends_with('-') && !out.is_empty() {
+                out.push('-');
+            }
         }
     }
     while out.ends_with('-') {
@@ -1771,6 +1782,21 @@ fn pronouns_in(
 #[cfg(test)]
 mod tests {
     use crate::analysis::{analyze, Analyzer, Config, Format};
+
+    #[test]
+    fn ids_are_lowercase_words_joined_by_hyphens() {
+        let slug = |name: &str| {
+            let mut out = String::new();
+            super::slug_into(name, &mut out);
+            out
+        };
+        assert_eq!(slug("Pete Hegseth"), "pete-hegseth");
+        assert_eq!(slug("U.S. Defense Dept."), "u-s-defense-dept");
+        assert_eq!(slug("  O'Brien & Sons -- 2nd "), "o-brien-sons-2nd");
+        assert_eq!(slug("José Martí-Ñúñez"), "josé-martí-ñúñez");
+        assert_eq!(slug("ÉLAN Group"), "élan-group");
+        assert_eq!(slug("…"), "actor");
+    }
 
     const DRAFT: &str = "The Harbour Authority fined Noordzee Container Terminals on Tuesday.\n\n\
 Maria Velasquez, the authority's chief executive, said the Qorvath plan was dead.\n\n\
