@@ -72,10 +72,15 @@ fn tune_malloc() {
     }
     const M_MMAP_THRESHOLD: i32 = -3;
     const M_ARENA_MAX: i32 = -8;
+    // glibc's own variable, when set, is the user's choice (and how the figures for other
+    // thresholds were taken).
+    let threshold_set = std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_some();
     // SAFETY: mallopt only tunes the allocator and is called before any threads start.
     unsafe {
         mallopt(M_ARENA_MAX, 2);
-        mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+        if !threshold_set {
+            mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+        }
     }
 }
 
