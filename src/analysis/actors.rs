@@ -1644,22 +1644,17 @@ fn gendered(word: &str) -> Option<bool> {
 /// An actor's id from its name ("pete-hegseth"), written into `out`.
 fn slug_into(name: &str, out: &mut String) {
     out.clear();
-    if name.is_ascii() {
-        // Every actor's id is made again on each relink: no char decoding for the usual name.
-        for b in name.bytes() {
-            if b.is_ascii_alphanumeric() {
-                out.push(b.to_ascii_lowercase() as char);
-            } else if !out.ends_with('-') && !out.is_empty() {
-                out.push('-');
-            }
-        }
-    } else {
-        for ch in name.chars() {
-            if ch.is_alphanumeric() {
+    for ch in name.chars() {
+        if ch.is_alphanumeric() {
+            // Every actor's id is made again on each relink: ASCII letters skip the
+            // Unicode case tables.
+            if ch.is_ascii() {
+                out.push(ch.to_ascii_lowercase());
+            } else {
                 out.extend(ch.to_lowercase());
-            } else if !out.ends_with('-') && !out.is_empty() {
-                out.push('-');
             }
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
         }
     }
     while out.ends_with('-') {

@@ -265,6 +265,7 @@ impl Ctx<'_> {
     /// for each was a sixth of the per-paragraph work.
     fn key(&self, a: usize, b: usize) -> Cow<'_, str> {
         let s = &self.para[self.toks[a].start() as usize..self.toks[b - 1].end() as usize];
+        // The usual run is ASCII: its bytes are checked without decoding characters.
         let single_spaced = if s.is_ascii() {
             !s.as_bytes().iter().any(|&b| matches!(b, b'\t'..=b'\r'))
                 && memchr::memmem::find(s.as_bytes(), b"  ").is_none()
