@@ -47,14 +47,33 @@ fn elision(after: &str) -> bool {
     }
 }
 
+/// Bytes that can begin a quotation mark or apostrophe: `"`, `'`, and the UTF-8 lead bytes
+/// of « » (0xC2) and of ‘ ’ “ ” „ (0xE2). Every other byte is skipped without decoding: a
+/// paragraph has a few marks among hundreds of characters.
+const MARK_LEAD: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[0xC2] = true;
+    t[0xE2] = true;
+    t
+};
+
 pub fn scan(para: &str) -> Vec<QuoteMarks> {
     let mut out = Vec::new();
     let mut stack: Vec<(Mark, u32, u32)> = Vec::new(); // (kind, open start, inner start)
-    let mut prev: Option<char> = None;
-    let mut iter = para.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let next = iter.peek().map(|&(_, n)| n);
-        let after = &para[i + c.len_utf8()..];
+    let bytes = para.as_bytes();
+    let mut from = 0;
+    while let Some(skip) = bytes[from..].iter().position(|&b| MARK_LEAD[b as usize]) {
+        // A lead byte starts a character, so `i` is a char boundary.
+        let i = from + skip;
+        let Some(c) = para[i..].chars().next() else {
+            break;
+        };
+        from = i + c.len_utf8();
+        let prev = para[..i].chars().next_back();
+        let after = &para[from..];
+        let next = after.chars().next();
         let open = |stack: &mut Vec<(Mark, u32, u32)>, m: Mark| {
             stack.push((m, i as u32, (i + c.len_utf8()) as u32));
         };
@@ -133,7 +152,6 @@ pub fn scan(para: &str) -> Vec<QuoteMarks> {
             }
             _ => {}
         }
-        prev = Some(c);
     }
     // Whatever is still open runs to the end of the paragraph.
     for (depth, (m, o, inner)) in stack.into_iter().enumerate() {
@@ -236,5 +254,20 @@ mod tests {
             vec![("We heard the water before we saw it.".into(), 0, false)]
         );
         assert!(opens_with_quote("  “Then it came."));
+    }
+
+    #[test]
+    fn marks_read_their_neighbours_across_multibyte_letters() {
+        // The scan skips to candidate bytes; the letter before a mark is decoded backwards.
+        let s = "Zoë’s aide, ‘Ünal’, said «bientôt» and “été” — ‘éclair’ after ’90s.";
+        assert_eq!(
+            inners(s),
+            vec![
+                ("Ünal".into(), 0, true),
+                ("bientôt".into(), 0, true),
+                ("été".into(), 0, true),
+                ("éclair".into(), 0, true)
+            ]
+        );
     }
 }
