@@ -265,23 +265,16 @@ impl Ctx<'_> {
     /// for each was a sixth of the per-paragraph work.
     fn key(&self, a: usize, b: usize) -> Cow<'_, str> {
         let s = &self.para[self.toks[a].start() as usize..self.toks[b - 1].end() as usize];
-        // The usual run is ASCII: its bytes are checked without decoding characters.
-        let single_spaced = if s.is_ascii() {
-            !s.as_bytes().iter().any(|&b| matches!(b, b'\t'..=b'\r'))
-                && memchr::memmem::find(s.as_bytes(), b"  ").is_none()
-        } else {
-            let mut after_space = false;
-            s.chars().all(|ch| {
-                let ok = if ch == ' ' {
-                    !after_space
-                } else {
-                    !ch.is_whitespace()
-                };
-                after_space = ch == ' ';
-                ok
-            })
-        };
-        // A token neither starts nor ends with white space, so there is none to trim.
+        // Tokens hold no white space and every other character is in one, so the run's
+        // white space is the gaps between its tokens: each must be nothing or one space.
+        let single_spaced = self.toks[a..b].windows(2).all(|w| {
+            let (end, next) = (w[0].end() as usize, w[1].start() as usize);
+            end == next || end + 1 == next && self.para.as_bytes()[end] == b' '
+        });
+        debug_assert_eq!(
+            single_spaced,
+            !s.contains("  ") && s.chars().all(|ch| ch == ' ' || !ch.is_whitespace())
+        );
         if single_spaced {
             Cow::Borrowed(s)
         } else {

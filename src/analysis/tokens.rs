@@ -132,7 +132,11 @@ pub fn tokenize(para: &str) -> Vec<Token> {
     let mut i = 0;
     let chars_at = |i: usize| para[i..].chars().next();
     while i < para.len() {
-        let c = chars_at(i).unwrap();
+        // Most of a news paragraph is ASCII: its bytes are characters without decoding.
+        let c = match bytes[i] {
+            b @ 0..0x80 => b as char,
+            _ => chars_at(i).unwrap(),
+        };
         let w = c.len_utf8();
         if c.is_whitespace() {
             i += w;
@@ -143,7 +147,15 @@ pub fn tokenize(para: &str) -> Vec<Token> {
             let mut j = i + w;
             let mut all_digits = c.is_ascii_digit();
             while j < para.len() && j - s < MAX_WORD {
-                let d = chars_at(j).unwrap();
+                let d = match bytes[j] {
+                    b if b.is_ascii_alphanumeric() => {
+                        all_digits &= b.is_ascii_digit();
+                        j += 1;
+                        continue;
+                    }
+                    b @ 0..0x80 => b as char,
+                    _ => chars_at(j).unwrap(),
+                };
                 if is_word_char(d) {
                     all_digits &= d.is_ascii_digit();
                     j += d.len_utf8();
