@@ -115,7 +115,11 @@ fn hash_candidates(
     tokens: &[Token],
 ) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    // rustc-hash, not SipHash: a paragraph's digest is made whenever its facts are, and
+    // SipHash was a third of linking at a million words. Equal digests are trusted, so
+    // the hash must still spread strings well; rustc-hash 2 hashes bytes with a
+    // wyhash-style mix.
+    let mut h = rustc_hash::FxHasher::default();
     which.len().hash(&mut h);
     for i in which {
         hash_candidate(&cs[i], tokens, &mut h);
