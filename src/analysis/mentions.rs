@@ -786,10 +786,11 @@ fn nominal(c: &Ctx, the: usize, m: &mut Found) {
         {
             continue;
         }
-        let phrase = c.slice(k, k + len);
+        // Borrowed: most tries are not a title and are dropped.
+        let phrase = c.key(k, k + len);
         let head_ok = lex.title(&phrase).is_some()
             || (len == 1
-                && (lex.nominal_heads.contains(&phrase) || ORG_HEADS.contains(&phrase.as_str())));
+                && (lex.nominal_heads.contains(&*phrase) || ORG_HEADS.contains(&&*phrase)));
         // "the defense secretary’s" is fine; "the president of X" is not our business here.
         if head_ok {
             let next_lower_noun = c.lower(k + len).is_some_and(|w| {
@@ -802,7 +803,7 @@ fn nominal(c: &Ctx, the: usize, m: &mut Found) {
             m.nominals.push(Nominal {
                 span: (c.toks[the].start(), c.toks[k + len - 1].end()),
                 token: the,
-                head: phrase,
+                head: phrase.into_owned(),
                 country,
             });
             return;
