@@ -1487,7 +1487,9 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
 
 /// Ids from names ("pete-hegseth"), numbered when two actors share one.
 fn assign_ids(actors: &mut [Actor]) {
-    let mut used = rustc_hash::FxHashSet::default();
+    // Sized once: every relink makes every id again.
+    let mut used =
+        rustc_hash::FxHashSet::with_capacity_and_hasher(actors.len(), Default::default());
     let mut id = String::new();
     for a in actors {
         slug_into(&a.name, &mut id);
