@@ -288,8 +288,9 @@ fn an_alias_that_stops_speaking_is_seen_by_later_pronouns() {
     edit_is_seen(draft, &draft.replace("boss said", "boss sat"), &config);
 }
 
-/// Opening a long draft computes the paragraphs' facts on several threads; the answer is
-/// the one a single thread gives, in the same order.
+/// Opening a long draft computes the paragraphs' facts on several threads, then finds
+/// duplicates on one thread while names are linked on another; the answer is the one a
+/// single thread gives, in the same order (findings included: the copies are duplicates).
 #[test]
 fn facts_computed_on_several_threads_give_the_same_analysis() {
     // Copies whose paragraphs differ in length (a prefix of 1 to 7 letters), so facts put
@@ -311,6 +312,10 @@ fn facts_computed_on_several_threads_give_the_same_analysis() {
         one.paragraphs.len() >= 256,
         "enough paragraphs to use threads"
     );
+    assert!(one
+        .findings
+        .iter()
+        .any(|f| f.code == copydesk::analysis::Code::DuplicateParagraph));
     assert_eq!(summary(&one), summary(&three));
 }
 

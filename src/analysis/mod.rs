@@ -255,6 +255,16 @@ pub fn set_threads(n: usize) {
     THREADS.store(n, std::sync::atomic::Ordering::Relaxed);
 }
 
+/// Fewer new paragraphs than this are analysed on the calling thread alone.
+const PARALLEL_BATCH: usize = 256;
+
+fn threads() -> usize {
+    match THREADS.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+        n => n,
+    }
+}
+
 /// The facts of `bodies`, in order. Each paragraph's facts depend on its text alone, so a
 /// large batch is shared among threads: the result is the same.
 fn compute_facts(bodies: &[&str]) -> Vec<Arc<ParagraphFacts>> {
@@ -266,13 +276,10 @@ fn compute_facts(bodies: &[&str]) -> Vec<Arc<ParagraphFacts>> {
     };
     // Below a few hundred paragraphs (a keystroke, a story) a thread costs more than it
     // saves. Checked first: asking for the core count reads the cgroup's files.
-    if bodies.len() < 256 {
+    if bodies.len() < PARALLEL_BATCH {
         return one(bodies);
     }
-    let threads = match THREADS.load(std::sync::atomic::Ordering::Relaxed) {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
-        n => n,
-    };
+    let threads = threads();
     if threads < 2 {
         return one(bodies);
     }
@@ -490,6 +497,7 @@ impl Analyzer {
             }
             found.push(cached);
         }
+        let batch = bodies.len();
         let computed = compute_facts(&bodies);
         for (k, f) in missing.into_iter().zip(computed) {
             // A paragraph repeated in the text was computed twice; the cache keeps one.
@@ -512,17 +520,20 @@ impl Analyzer {
             self.last_used.retain(|_, g| *g == generation);
         }
         let mut findings = Vec::new();
-        if config.duplicates.enabled {
-            findings.extend(duplicates::find_with(
-                text,
-                &lines,
-                &paragraphs,
-                &facts,
-                &keys,
-                &config.duplicates,
-                &mut self.pair_memo,
-            ));
-        }
+        let (pair_memo, link_memo) = (&mut self.pair_memo, &mut self.link_memo);
+        let mut find_duplicates = || {
+            config.duplicates.enabled.then(|| {
+                duplicates::find_with(
+                    text,
+                    &lines,
+                    &paragraphs,
+                    &facts,
+                    &keys,
+                    &config.duplicates,
+                    pair_memo,
+                )
+            })
+        };
         // Paragraph p's text, as every pass below reads it.
         let body = |p: usize| &text[paragraphs[p].span.start..paragraphs[p].span.end];
         let view = |p: usize| {
@@ -541,7 +552,24 @@ impl Analyzer {
             digests: &digests,
             view: &view,
         };
-        let mut linked = actors::link_with(&paras, config.roster.as_ref(), &mut self.link_memo);
+        let mut link = || actors::link_with(&paras, config.roster.as_ref(), link_memo);
+        // The duplicate pass and name linking read different facts and keep different
+        // memos. After a large batch (opening a long draft) each is a full pass, and the
+        // duplicates run on a second core beside linking; a keystroke's passes are far
+        // shorter than starting a thread.
+        let (duplicates, mut linked) = if batch >= PARALLEL_BATCH && threads() >= 2 {
+            std::thread::scope(|s| {
+                let duplicates = s.spawn(find_duplicates);
+                let linked = link();
+                let duplicates = duplicates
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (duplicates, linked)
+            })
+        } else {
+            (find_duplicates(), link())
+        };
+        findings.extend(duplicates.into_iter().flatten());
         let resolved = linked.resolved.clone();
         let para = |p: usize| {
             let (f, text) = (&facts[p], body(p));
