@@ -255,7 +255,8 @@ pub fn set_threads(n: usize) {
     THREADS.store(n, std::sync::atomic::Ordering::Relaxed);
 }
 
-/// Fewer new paragraphs than this are analysed on the calling thread alone.
+/// Fewer new paragraphs than this are analysed on the calling thread alone: their facts,
+/// then duplicates and linking in turn.
 const PARALLEL_BATCH: usize = 256;
 
 fn threads() -> usize {
@@ -265,21 +266,15 @@ fn threads() -> usize {
     }
 }
 
-/// The facts of `bodies`, in order. Each paragraph's facts depend on its text alone, so a
-/// large batch is shared among threads: the result is the same.
-fn compute_facts(bodies: &[&str]) -> Vec<Arc<ParagraphFacts>> {
+/// The facts of `bodies`, in order, on `threads` threads. Each paragraph's facts depend on
+/// its text alone, so a large batch is shared among threads: the result is the same.
+fn compute_facts(bodies: &[&str], threads: usize) -> Vec<Arc<ParagraphFacts>> {
     let one = |chunk: &[&str]| -> Vec<Arc<ParagraphFacts>> {
         chunk
             .iter()
             .map(|b| Arc::new(ParagraphFacts::compute(b)))
             .collect()
     };
-    // Below a few hundred paragraphs (a keystroke, a story) a thread costs more than it
-    // saves. Checked first: asking for the core count reads the cgroup's files.
-    if bodies.len() < PARALLEL_BATCH {
-        return one(bodies);
-    }
-    let threads = threads();
     if threads < 2 {
         return one(bodies);
     }
@@ -497,8 +492,14 @@ impl Analyzer {
             }
             found.push(cached);
         }
-        let batch = bodies.len();
-        let computed = compute_facts(&bodies);
+        // Below a few hundred new paragraphs (a keystroke, a story) a thread costs more than
+        // it saves. Checked first: asking for the core count reads the cgroup's files.
+        let threads = if bodies.len() < PARALLEL_BATCH {
+            1
+        } else {
+            threads()
+        };
+        let computed = compute_facts(&bodies, threads);
         for (k, f) in missing.into_iter().zip(computed) {
             // A paragraph repeated in the text was computed twice; the cache keeps one.
             found[k] = Some(self.cache.entry(middle_keys[k]).or_insert(f).clone());
@@ -557,7 +558,7 @@ impl Analyzer {
         // memos. After a large batch (opening a long draft) each is a full pass, and the
         // duplicates run on a second core beside linking; a keystroke's passes are far
         // shorter than starting a thread.
-        let (duplicates, mut linked) = if batch >= PARALLEL_BATCH && threads() >= 2 {
+        let (duplicates, mut linked) = if threads >= 2 {
             std::thread::scope(|s| {
                 let duplicates = s.spawn(find_duplicates);
                 let linked = link();
