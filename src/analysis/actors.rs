@@ -127,9 +127,19 @@ fn hash_candidates(
     h.finish()
 }
 
+/// Where an actor was made: (paragraph, candidate). Each pass makes actors in document
+/// order, so within a pass these rise with the actor's number.
+type Born = (u32, u32);
+
+fn born_at(p: usize, ci: usize) -> Born {
+    (p as u32, ci as u32)
+}
+
 #[derive(Default)]
 struct Table {
     actors: Vec<Actor>,
+    /// Where each actor was made: (paragraph, candidate).
+    born: Vec<Born>,
     by_name: FxHashMap<String, usize>,
     /// A buffer for lowercase lookups.
     scratch: String,
@@ -148,11 +158,12 @@ fn lowercase_into<'a>(name: &str, buf: &'a mut String) -> &'a str {
 }
 
 impl Table {
-    fn add(&mut self, name: &str, kind: ActorKind) -> usize {
+    fn add(&mut self, name: &str, kind: ActorKind, at: Born) -> usize {
         let key = lowercase_into(name, &mut self.scratch);
         if let Some(&i) = self.by_name.get(key) {
             return i;
         }
+        self.born.push(at);
         let key = key.to_string();
         let i = self.actors.len();
         self.actors.push(Actor {
@@ -331,11 +342,112 @@ pub struct Names {
     cores: Vec<u64>,
     /// Per entry of `placed`: the candidate is `quiet`.
     quiet: Vec<bool>,
-    /// Actors numbered below this were known before pass 2.
+    /// Where each actor was made, and the actors each pass made: the roster's below
+    /// `roster_actors`, pass 1a's below `after_1a`, pass 1b's below `before_pass2`, pass
+    /// 2's the rest (actors numbered below `before_pass2` were known before pass 2).
+    born: Vec<Born>,
+    roster_actors: usize,
+    after_1a: usize,
     before_pass2: usize,
+    /// Short forms that several organisations share, and so name none of them.
+    dropped_parts: FxHashSet<String>,
     /// Per actor: one of several people a surname or first name may name, so that its
     /// latest mention matters to the others (`recent`).
     shared: Vec<bool>,
+}
+
+/// The passes of `link_names` that make actors, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pass {
+    Roster,
+    /// 1a: names that stand on their own.
+    Confident,
+    /// 1b: other names of two words or more.
+    Multiword,
+    /// 2: the rest.
+    Rest,
+}
+
+/// The keys linking finds one actor by: its lowercase name; a person made before pass 2
+/// also by the suffixes and first word of the name; an organisation of pass 1a by its
+/// short forms.
+struct ActorKeys {
+    name: String,
+    suffixes: Vec<String>,
+    first: Option<String>,
+    parts: Vec<String>,
+    /// Every part of an organisation's name, short form or not.
+    every_part: Vec<String>,
+}
+
+impl ActorKeys {
+    fn of(name: &str, kind: ActorKind, pass: Pass, lex: &Lexicon) -> ActorKeys {
+        let early = matches!(pass, Pass::Confident | Pass::Multiword);
+        let (suffixes, first) = if kind == ActorKind::Person && early {
+            let (s, f) = person_keys(name);
+            (s, f.map(str::to_string))
+        } else {
+            (Vec::new(), None)
+        };
+        let (mut parts, mut every_part) = (Vec::new(), Vec::new());
+        if kind == ActorKind::Organization && pass == Pass::Confident {
+            for (part, short) in org_parts_of(name, lex) {
+                if short {
+                    parts.push(part.clone());
+                }
+                every_part.push(part);
+            }
+            parts.sort_unstable();
+            parts.dedup();
+        }
+        ActorKeys {
+            name: name.to_lowercase(),
+            suffixes,
+            first,
+            parts,
+            every_part,
+        }
+    }
+
+    /// The keys as `lookups` counts them (a person's last word, by which a town of that
+    /// name is read as them, is its last suffix).
+    fn hashes(&self, buf: &mut String) -> Vec<u64> {
+        std::iter::once(&self.name)
+            .chain(&self.suffixes)
+            .chain(&self.first)
+            .chain(&self.every_part)
+            .map(|k| key_hash(k, buf))
+            .collect()
+    }
+}
+
+/// A key as `LinkMemo::lookups` counts it: lowercase, hashed.
+fn key_hash(s: &str, buf: &mut String) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(lowercase_into(s, buf))
+}
+
+/// The keys linking looks a candidate up by, whatever the pass: its name and its last
+/// word (as a surname, and as a town that may be someone's surname).
+fn lookup_keys(c: &Candidate, buf: &mut String) -> [u64; 2] {
+    let surname = name_words_iter(&c.name).last().unwrap_or("");
+    [key_hash(&c.name, buf), key_hash(surname, buf)]
+}
+
+/// Adds (or takes away) the keys these candidates look up.
+fn count_lookups(counts: &mut FxHashMap<u64, u32>, cs: &[Candidate], add: bool, buf: &mut String) {
+    for c in cs {
+        for k in lookup_keys(c, buf) {
+            if add {
+                *counts.entry(k).or_default() += 1;
+            } else if let Some(n) = counts.get_mut(&k) {
+                *n -= 1;
+                if *n == 0 {
+                    counts.remove(&k);
+                }
+            }
+        }
+    }
 }
 
 /// What pass 2 does with a candidate, whatever else the document holds: places it on a
@@ -395,6 +507,9 @@ impl Names {
         let mut lower = String::new();
         type Placed = (usize, usize, Via);
         let mut redone: Vec<(usize, Vec<(Placed, bool)>)> = Vec::with_capacity(changed.len());
+        // Actors made by a candidate whose number in its paragraph changed: (paragraph,
+        // old number) to the new number.
+        let mut moved: FxHashMap<Born, u32> = FxHashMap::default();
         for &p in changed {
             if p + 1 >= self.placed_at.len() {
                 return false;
@@ -421,6 +536,11 @@ impl Names {
                 return false;
             }
             // Both in candidate order: the k-th kept candidate is the k-th placed one.
+            for (&(was, _, _), &ci) in old.iter().zip(&kept) {
+                if was != ci {
+                    moved.insert(born_at(p, was), ci as u32);
+                }
+            }
             let mut here: Vec<(Placed, bool)> = old
                 .iter()
                 .zip(&kept)
@@ -430,6 +550,7 @@ impl Names {
             here.sort_unstable_by_key(|e| e.0 .0);
             redone.push((p, here));
         }
+        self.move_births(&moved);
         for (p, here) in redone {
             let (a, b) = (self.placed_at[p], self.placed_at[p + 1]);
             let grown = here.len() as isize - (b - a) as isize;
@@ -442,6 +563,330 @@ impl Names {
             }
         }
         true
+    }
+
+    /// Which pass made actor `i`.
+    fn pass_of(&self, i: usize) -> Pass {
+        if i < self.roster_actors {
+            Pass::Roster
+        } else if i < self.after_1a {
+            Pass::Confident
+        } else if i < self.before_pass2 {
+            Pass::Multiword
+        } else {
+            Pass::Rest
+        }
+    }
+
+    /// Every key is in its table, for actor `i` alone (and no short form is one that
+    /// several organisations share).
+    fn owns(&self, k: &ActorKeys, i: usize) -> bool {
+        let only = |v: Option<&Vec<usize>>| v.is_some_and(|v| v.as_slice() == [i]);
+        self.by_name.get(&k.name) == Some(&i)
+            && k.suffixes.iter().all(|s| only(self.suffixes.get(s)))
+            && k.first.iter().all(|f| only(self.firsts.get(f)))
+            && k.parts.iter().all(|s| only(self.org_parts.get(s)))
+    }
+
+    /// No key is in its table, unless for actor `except` alone.
+    fn free(&self, k: &ActorKeys, except: Option<usize>) -> bool {
+        let none =
+            |v: Option<&Vec<usize>>| v.is_none_or(|v| except.is_some_and(|e| v.as_slice() == [e]));
+        self.by_name.get(&k.name).is_none_or(|i| Some(*i) == except)
+            && k.suffixes.iter().all(|s| none(self.suffixes.get(s)))
+            && k.first.iter().all(|f| none(self.firsts.get(f)))
+            && k.parts.iter().all(|s| none(self.org_parts.get(s)))
+    }
+
+    /// `patch` for one paragraph that also gains, loses or swaps an actor only it names:
+    /// typing a new name makes one actor a keystroke ("Noordzee Con", "Noordzee Cont",
+    /// …). Such an actor has keys of its own, and no other candidate of the document
+    /// looks any of them up (`lookups` counts, for each lowercase key, the candidates that
+    /// look it up), so linking decides everything else as it did; the actors after it
+    /// in the order linking makes them are renumbered. `old` is the paragraph's tokens
+    /// and mentions when the names were linked. `false`, with nothing changed, if that
+    /// does not hold.
+    fn patch_solitary(
+        &mut self,
+        paras: &Paras,
+        p: usize,
+        old: (&[Token], &Mentions),
+        lookups: &FxHashMap<u64, u32>,
+    ) -> bool {
+        let lex = Lexicon::get();
+        if p + 1 >= self.placed_at.len() {
+            return false;
+        }
+        let mut buf = String::new();
+        let v = (paras.view)(p);
+        let cs = &v.mentions.candidates;
+        let mut kept: Vec<usize> = Vec::new();
+        let mut quiet: Vec<(usize, usize, Via)> = Vec::new();
+        for (ci, c) in cs.iter().enumerate() {
+            match self.turn(c, &v, &mut buf) {
+                Turn::Finds(i, via) => quiet.push((ci, i, via)),
+                Turn::Nothing => {}
+                Turn::Other => kept.push(ci),
+            }
+        }
+        let (a, b) = (self.placed_at[p], self.placed_at[p + 1]);
+        let was: Vec<(usize, usize, Via)> = (a..b)
+            .filter(|&k| !self.quiet[k])
+            .map(|k| self.placed[k])
+            .collect();
+        // The candidates before and after the one that went or came are the same ones.
+        let one =
+            |cs: &[Candidate], ci: usize, t: &[Token]| hash_candidates(cs, [ci].into_iter(), t);
+        let h_was: Vec<u64> = was
+            .iter()
+            .map(|e| one(&old.1.candidates, e.0, old.0))
+            .collect();
+        let h_kept: Vec<u64> = kept.iter().map(|&ci| one(cs, ci, v.tokens)).collect();
+        let pre = h_was
+            .iter()
+            .zip(&h_kept)
+            .take_while(|(x, y)| x == y)
+            .count();
+        let suf = h_was[pre..]
+            .iter()
+            .rev()
+            .zip(h_kept[pre..].iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
+        let (went, came) = (&was[pre..was.len() - suf], &kept[pre..kept.len() - suf]);
+        if went.len() > 1 || came.len() > 1 || went.len() + came.len() == 0 {
+            return false;
+        }
+        // What the new candidate looks up itself: no other candidate may look these up.
+        let mut own: Vec<u64> = Vec::new();
+        if let Some(&ci) = came.first() {
+            own.extend(lookup_keys(&cs[ci], &mut buf));
+        }
+        let unlooked = |k: &ActorKeys, buf: &mut String| {
+            k.hashes(buf).iter().all(|h| {
+                lookups.get(h).map_or(0, |&n| n as usize) == own.iter().filter(|o| *o == h).count()
+            })
+        };
+        let gone: Option<(usize, ActorKeys)> = match went.first() {
+            None => None,
+            Some(&(ci, r, _)) => {
+                let a = &self.actors[r];
+                let pass = self.pass_of(r);
+                if pass == Pass::Roster
+                    || a.from_roster
+                    || !a.aliases.is_empty()
+                    || self.born[r] != born_at(p, ci)
+                    || self.shared[r]
+                    || self.placed.iter().filter(|e| e.1 == r).count() != 1
+                {
+                    return false;
+                }
+                let keys = ActorKeys::of(&a.name, a.kind, pass, lex);
+                if !self.owns(&keys, r) || !unlooked(&keys, &mut buf) {
+                    return false;
+                }
+                Some((r, keys))
+            }
+        };
+        let except = gone.as_ref().map(|g| g.0);
+        let came: Option<(usize, Pass, ActorKind, ActorKeys)> = match came.first() {
+            None => None,
+            Some(&ci) => {
+                let c = &cs[ci];
+                if c.alias.is_some() {
+                    return false;
+                }
+                // A town read as a surname is not made in pass 1a: then another candidate
+                // looks its name up as a surname, which `unlooked` refuses.
+                let (pass, kind) = match c.kind {
+                    Some(k) if confident(c, lex) => (Pass::Confident, k),
+                    Some(k) if !c.weak => (Pass::Multiword, k),
+                    _ => match new_kind(c, &v) {
+                        Some(k) => (Pass::Rest, k),
+                        None => return false,
+                    },
+                };
+                // Passes 1b and 2 look the candidate up first: it must find nothing.
+                let surname = name_words_iter(&c.name).last().unwrap_or("");
+                let finds = |t: &Index, k: &str| {
+                    t.get(k)
+                        .is_some_and(|v| except.is_none_or(|e| v.as_slice() != [e]))
+                };
+                if pass != Pass::Confident
+                    && (finds(&self.suffixes, &c.name)
+                        || finds(&self.suffixes, surname)
+                        || finds(&self.firsts, &c.name)
+                        || finds(&self.org_parts, &c.name))
+                {
+                    return false;
+                }
+                let keys = ActorKeys::of(&c.name, kind, pass, lex);
+                if !self.free(&keys, except) || !unlooked(&keys, &mut buf) {
+                    return false;
+                }
+                Some((ci, pass, kind, keys))
+            }
+        };
+
+        // Everything holds: change the names. First the births in this paragraph, which
+        // move with their candidates.
+        let mut moved: FxHashMap<Born, u32> = FxHashMap::default();
+        let pairs = (0..pre)
+            .map(|k| (k, k))
+            .chain((0..suf).map(|j| (was.len() - 1 - j, kept.len() - 1 - j)));
+        for (k, n) in pairs.clone() {
+            if was[k].0 != kept[n] {
+                moved.insert(born_at(p, was[k].0), kept[n] as u32);
+            }
+        }
+        self.move_births(&moved);
+        let mut gone_at = None;
+        if let Some((r, keys)) = gone {
+            self.by_name.remove(&keys.name);
+            for k in keys.suffixes.iter() {
+                self.suffixes.remove(k);
+            }
+            for k in keys.first.iter() {
+                self.firsts.remove(k);
+            }
+            for k in keys.parts.iter() {
+                self.org_parts.remove(k);
+            }
+            for k in head_keys(&self.actors[r], &self.lower_roles[r]) {
+                if let Some(v) = self.by_head.get_mut(&k) {
+                    v.retain(|&i| i != r);
+                    if v.is_empty() {
+                        self.by_head.remove(&k);
+                    }
+                }
+            }
+            self.actors.remove(r);
+            self.genders.remove(r);
+            self.lower_roles.remove(r);
+            self.shared.remove(r);
+            self.born.remove(r);
+            if r < self.after_1a {
+                self.after_1a -= 1;
+            }
+            if r < self.before_pass2 {
+                self.before_pass2 -= 1;
+            }
+            gone_at = Some(r);
+        }
+        let ins = came.as_ref().map(|(ci, pass, _, _)| {
+            let (lo, hi) = match pass {
+                Pass::Confident => (self.roster_actors, self.after_1a),
+                Pass::Multiword => (self.after_1a, self.before_pass2),
+                _ => (self.before_pass2, self.actors.len()),
+            };
+            let at = born_at(p, *ci);
+            lo + self.born[lo..hi].partition_point(|b| *b < at)
+        });
+        let renumber = |i: usize| {
+            let i = match gone_at {
+                Some(r) if i > r => i - 1,
+                _ => i,
+            };
+            match ins {
+                Some(n) if i >= n => i + 1,
+                _ => i,
+            }
+        };
+        if gone_at.is_some() || ins.is_some_and(|n| n < self.actors.len()) {
+            for e in &mut self.placed {
+                e.1 = renumber(e.1);
+            }
+            for i in self.by_name.values_mut() {
+                *i = renumber(*i);
+            }
+            for t in [
+                &mut self.suffixes,
+                &mut self.firsts,
+                &mut self.org_parts,
+                &mut self.by_head,
+            ] {
+                for v in t.values_mut() {
+                    for i in v.iter_mut() {
+                        *i = renumber(*i);
+                    }
+                }
+            }
+            for e in &mut self.roster_phrases {
+                e.1 = renumber(e.1);
+            }
+        }
+        let mut here: Vec<((usize, usize, Via), bool)> = pairs
+            .map(|(k, n)| ((kept[n], renumber(was[k].1), was[k].2), false))
+            .chain(
+                quiet
+                    .iter()
+                    .map(|&(ci, i, via)| ((ci, renumber(i), via), true)),
+            )
+            .collect();
+        if let (Some((ci, pass, kind, keys)), Some(n)) = (came, ins) {
+            let c = &cs[ci];
+            let mut t = Table::default();
+            t.add(&c.name, kind, born_at(p, ci));
+            t.enrich(0, c);
+            let actor = t.actors.pop().expect("made");
+            let roles: Vec<String> = actor.roles.iter().map(|r| r.to_lowercase()).collect();
+            for k in head_keys(&actor, &roles) {
+                let v = self.by_head.entry(k).or_default();
+                if let Err(at) = v.binary_search(&n) {
+                    v.insert(at, n);
+                }
+            }
+            self.genders.insert(n, actor.gender);
+            self.actors.insert(n, actor);
+            self.lower_roles.insert(n, roles);
+            self.shared.insert(n, false);
+            self.born.insert(n, born_at(p, ci));
+            self.by_name.insert(keys.name, n);
+            for k in keys.suffixes {
+                self.suffixes.insert(k, vec![n]);
+            }
+            if let Some(k) = keys.first {
+                self.firsts.insert(k, vec![n]);
+            }
+            for k in keys.parts {
+                if !self.dropped_parts.contains(&k) {
+                    self.org_parts.insert(k, vec![n]);
+                }
+            }
+            match pass {
+                Pass::Confident => {
+                    self.after_1a += 1;
+                    self.before_pass2 += 1;
+                }
+                Pass::Multiword => self.before_pass2 += 1,
+                _ => {}
+            }
+            here.push(((ci, n, c.via), false));
+        }
+        here.sort_unstable_by_key(|e| e.0 .0);
+        let grown = here.len() as isize - (b - a) as isize;
+        self.quiet.splice(a..b, here.iter().map(|e| e.1));
+        self.placed.splice(a..b, here.into_iter().map(|e| e.0));
+        if grown != 0 {
+            for at in &mut self.placed_at[p + 1..] {
+                *at = at.wrapping_add_signed(grown);
+            }
+        }
+        self.cores[p] = hash_candidates(cs, kept.iter().copied(), v.tokens);
+        assign_ids(&mut self.actors);
+        true
+    }
+
+    /// Births at candidates that `moved` renumbers within their paragraph.
+    fn move_births(&mut self, moved: &FxHashMap<Born, u32>) {
+        if moved.is_empty() {
+            return;
+        }
+        for b in &mut self.born[self.roster_actors..] {
+            if let Some(&ci) = moved.get(b) {
+                b.1 = ci;
+            }
+        }
     }
 
     /// `cores` and `quiet`, once the tables are complete.
@@ -541,11 +986,17 @@ pub struct LinkMemo {
     roster: Option<Arc<Roster>>,
     names: Option<Arc<Names>>,
     assembled: Option<Assembled>,
+    /// For each lowercase key (`key_hash`), how many of the document's candidates look it
+    /// up (`lookup_keys`), for `Names::patch_solitary`: counted when first needed, then
+    /// kept up to date from `Paras::before`.
+    lookups: Option<FxHashMap<u64, u32>>,
     /// Calls so far, to name the one `Linked::since` refers to.
     calls: u64,
-    /// Of those, the calls that linked the names afresh, and those that assembled every
-    /// paragraph's mentions.
+    /// Of those, the calls that linked the names afresh, those that renumbered the actors
+    /// for one only a paragraph names (`Names::patch_solitary`), and those that assembled
+    /// every paragraph's mentions.
     relinks: u64,
+    renumbers: u64,
     assemblies: u64,
     /// What the last call replaced (names, an assembly: thousands of allocations), for
     /// the caller to free off its reply path (`Analyzer::take_retired`); else freed at the
@@ -562,11 +1013,44 @@ pub struct Paras<'a> {
     /// `ParaView::digest` of every paragraph.
     pub digests: &'a [u64],
     pub view: &'a dyn Fn(usize) -> ParaView<'a>,
+    /// What the paragraphs of the last call were where this call's differ, if known.
+    pub before: Option<Before<'a>>,
+}
+
+/// The paragraphs of the last call that `new` replaced (the others are the same ones, in
+/// the same order): their tokens and mentions.
+pub struct Before<'a> {
+    pub new: std::ops::Range<usize>,
+    pub old: Vec<(&'a [Token], &'a Mentions)>,
 }
 
 impl<'a> Paras<'a> {
     fn all(&self) -> Vec<ParaView<'a>> {
         (0..self.keys.len()).map(|p| (self.view)(p)).collect()
+    }
+}
+
+impl LinkMemo {
+    /// Brings `lookups` from the last call's paragraphs to these (or forgets them when
+    /// what changed is not known).
+    fn update_lookups(&mut self, paras: &Paras) {
+        let Some(counts) = &mut self.lookups else {
+            return;
+        };
+        let Some(b) = paras.before.as_ref().filter(|b| {
+            b.new.end <= paras.keys.len()
+                && self.digests.len() + b.new.len() == paras.keys.len() + b.old.len()
+        }) else {
+            self.lookups = None;
+            return;
+        };
+        let mut buf = String::new();
+        for (_, m) in &b.old {
+            count_lookups(counts, &m.candidates, false, &mut buf);
+        }
+        for p in b.new.clone() {
+            count_lookups(counts, &(paras.view)(p).mentions.candidates, true, &mut buf);
+        }
     }
 }
 
@@ -587,6 +1071,7 @@ pub fn link_with(paras: &Paras, roster: Option<&Arc<Roster>>, memo: &mut LinkMem
         (None, None) => true,
         _ => false,
     };
+    memo.update_lookups(paras);
     let reuse = memo.names.is_some() && same_roster;
     let same = reuse && memo.key == key;
     let names = if same {
@@ -610,8 +1095,10 @@ pub fn link_with(paras: &Paras, roster: Option<&Arc<Roster>>, memo: &mut LinkMem
             roster: roster.cloned(),
             names: Some(n.clone()),
             assembled: None,
+            lookups: memo.lookups.take(),
             calls: memo.calls,
             relinks: memo.relinks + 1,
+            renumbers: memo.renumbers,
             assemblies: memo.assemblies,
             retired,
         };
@@ -652,18 +1139,105 @@ fn patch_names(paras: &Paras, memo: &mut LinkMemo) -> bool {
     let Some(mut names) = memo.names.take() else {
         return false;
     };
-    if !Arc::get_mut(&mut names).is_some_and(|n| n.patch(paras, &changed)) {
+    let Some(n) = Arc::get_mut(&mut names) else {
+        memo.names = Some(names);
+        return false;
+    };
+    let placements_only = n.patch(paras, &changed);
+    // Else one paragraph may have gained or lost an actor only it names.
+    let renumbered = !placements_only
+        && changed.len() == 1
+        && match paras.before.as_ref() {
+            Some(b) if b.new.contains(&changed[0]) && b.new.len() == b.old.len() => {
+                let counts = memo.lookups.get_or_insert_with(|| {
+                    let mut counts = FxHashMap::default();
+                    let mut buf = String::new();
+                    for p in 0..paras.keys.len() {
+                        let cs = &(paras.view)(p).mentions.candidates;
+                        count_lookups(&mut counts, cs, true, &mut buf);
+                    }
+                    counts
+                });
+                n.patch_solitary(paras, changed[0], b.old[changed[0] - b.new.start], counts)
+            }
+            _ => false,
+        };
+    if !(placements_only || renumbered) {
         memo.names = Some(names); // for `link_with` to retire
         return false;
     }
     for &p in &changed {
         memo.digests[p] = paras.digests[p];
     }
-    if let Some(a) = &mut memo.assembled {
+    // Renumbered actors are assembled afresh (`reassemble` wants the very same names).
+    if let (Some(a), false) = (&mut memo.assembled, renumbered) {
         a.names = names.clone();
     }
+    memo.renumbers += u64::from(renumbered);
     memo.names = Some(names);
     true
+}
+
+/// The words a nominal naming this actor may end in (`Names::by_head`).
+fn head_keys(a: &Actor, lower_roles: &[String]) -> Vec<String> {
+    match a.kind {
+        ActorKind::Organization => a
+            .name
+            .rsplit(' ')
+            .next()
+            .map(str::to_lowercase)
+            .into_iter()
+            .collect(),
+        ActorKind::Person => lower_roles
+            .iter()
+            .filter_map(|r| r.rsplit(' ').next().map(str::to_string))
+            .collect(),
+        ActorKind::Place => Vec::new(),
+    }
+}
+
+/// Pass 1a's candidates: names that stand on their own — lexicon entries, cue-made
+/// organisations, titled people and given-name-led full names.
+fn confident(c: &Candidate, lex: &Lexicon) -> bool {
+    !c.weak
+        && match c.kind {
+            Some(ActorKind::Person) => {
+                let mut words = name_words_iter(&c.name);
+                let first = words.next().unwrap_or("");
+                words.next().is_some()
+                    && (lex.given.contains_key(first)
+                        || !c.roles.is_empty()
+                        || c.gender != Gender::Unknown)
+            }
+            Some(_) => true,
+            None => false,
+        }
+}
+
+/// The keys a person made before pass 2 is indexed under: every proper suffix of the
+/// name, and its first word when it has two or more.
+fn person_keys(name: &str) -> (Vec<String>, Option<&str>) {
+    let words = name_words(name);
+    let suffixes = (1..words.len()).map(|k| words[k..].join(" ")).collect();
+    (suffixes, (words.len() >= 2).then(|| words[0]))
+}
+
+/// Every part of an organisation's name split at a space (a prefix or a suffix), and
+/// whether it is a short form of it: not a lone cue or common word ("Group", "Union").
+fn org_parts_of(name: &str, lex: &Lexicon) -> Vec<(String, bool)> {
+    let words: Vec<&str> = name.split(' ').collect();
+    let mut out = Vec::new();
+    for k in 1..words.len() {
+        for part in [words[..k].join(" "), words[k..].join(" ")] {
+            let single_common = !part.contains(' ')
+                && (lex.org_cues.contains(&part)
+                    || lex.not_names.contains(&part)
+                    || part.len() < 3
+                    || lex.phrases.contains_key(&part));
+            out.push((part, !single_common));
+        }
+    }
+    out
 }
 
 pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
@@ -674,7 +1248,7 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
     // The roster comes first: what the newsroom says overrides what the text suggests.
     let mut roster_phrases: Vec<(String, usize)> = Vec::new();
     for r in roster.map(|r| r.actors.as_slice()).unwrap_or(&[]) {
-        let i = t.add(&r.name, r.kind.unwrap_or(ActorKind::Person));
+        let i = t.add(&r.name, r.kind.unwrap_or(ActorKind::Person), (0, 0));
         t.actors[i].gender = r.gender.unwrap_or(Gender::Unknown);
         let a = t.actors[i].info_mut();
         if let Some(k) = r.kind {
@@ -692,23 +1266,8 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
         }
     }
 
-    // Pass 1a: names that stand on their own — lexicon entries, cue-made organisations,
-    // titled people and given-name-led full names.
-    let confident = |c: &Candidate| {
-        !c.weak
-            && match c.kind {
-                Some(ActorKind::Person) => {
-                    let mut words = name_words_iter(&c.name);
-                    let first = words.next().unwrap_or("");
-                    words.next().is_some()
-                        && (lex.given.contains_key(first)
-                            || !c.roles.is_empty()
-                            || c.gender != Gender::Unknown)
-                }
-                Some(_) => true,
-                None => false,
-            }
-    };
+    let roster_actors = t.actors.len();
+    let confident = |c: &Candidate| confident(c, lex);
     // "Anders Redmond … Redmond said": a town that shares its name with the surname of a
     // person the draft names is that person, unless it follows "in", "at", "from".
     let surnames: FxHashSet<&str> = views
@@ -728,7 +1287,7 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
         for (ci, c) in v.mentions.candidates.iter().enumerate() {
             if confident(c) && !town_as_surname(c) {
                 let kind = c.kind.unwrap();
-                let i = t.add(&c.name, kind);
+                let i = t.add(&c.name, kind, born_at(p, ci));
                 t.enrich(i, c);
                 placed.push((p, ci, i, c.via));
             }
@@ -747,12 +1306,12 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
             if a.kind != ActorKind::Person {
                 continue;
             }
-            let words = name_words(&a.name);
-            for k in 1..words.len() {
-                suffixes.entry(words[k..].join(" ")).or_default().push(i);
+            let (sufs, first) = person_keys(&a.name);
+            for k in sufs {
+                suffixes.entry(k).or_default().push(i);
             }
-            if words.len() >= 2 {
-                firsts.entry(words[0].to_string()).or_default().push(i);
+            if let Some(f) = first {
+                firsts.entry(f.to_string()).or_default().push(i);
             }
         }
     };
@@ -765,22 +1324,18 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
         if a.kind != ActorKind::Organization {
             continue;
         }
-        let words: Vec<&str> = a.name.split(' ').collect();
-        for k in 1..words.len() {
-            for part in [words[..k].join(" "), words[k..].join(" ")] {
-                let single_common = !part.contains(' ')
-                    && (lex.org_cues.contains(&part)
-                        || lex.not_names.contains(&part)
-                        || part.len() < 3
-                        || lex.phrases.contains_key(&part));
-                if !single_common {
-                    org_parts.entry(part).or_default().push(i);
-                }
+        for (part, short) in org_parts_of(&a.name, lex) {
+            if short {
+                org_parts.entry(part).or_default().push(i);
             }
         }
     }
-    org_parts.retain(|_, v| {
+    let mut dropped_parts = FxHashSet::default();
+    org_parts.retain(|k, v| {
         v.dedup();
+        if v.len() > 1 {
+            dropped_parts.insert(k.clone());
+        }
         v.len() == 1
     });
 
@@ -797,13 +1352,14 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
             {
                 continue; // pass 2
             }
-            let i = t.add(&c.name, c.kind.unwrap());
+            let i = t.add(&c.name, c.kind.unwrap(), born_at(p, ci));
             t.enrich(i, c);
             placed.push((p, ci, i, c.via));
         }
     }
     build_index(&t, indexed, &mut suffixes, &mut firsts);
     let (suffixes, firsts) = (suffixes, firsts);
+    let after_1a = indexed;
     let before_pass2 = t.actors.len();
 
     // Pass 2: single words and weak candidates join what is known.
@@ -869,7 +1425,7 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
                 Some((i, via))
             } else {
                 new_kind(c, v).map(|k| {
-                    let i = t.add(&c.name, k);
+                    let i = t.add(&c.name, k, born_at(p, ci));
                     (i, c.via)
                 })
             };
@@ -895,21 +1451,7 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
         .map(|a| a.roles.iter().map(|r| r.to_lowercase()).collect())
         .collect();
     for (i, a) in t.actors.iter().enumerate() {
-        let keys: Vec<String> = match a.kind {
-            ActorKind::Organization => a
-                .name
-                .rsplit(' ')
-                .next()
-                .map(str::to_lowercase)
-                .into_iter()
-                .collect(),
-            ActorKind::Person => lower_roles[i]
-                .iter()
-                .filter_map(|r| r.rsplit(' ').next().map(str::to_string))
-                .collect(),
-            ActorKind::Place => Vec::new(),
-        };
-        for k in keys {
+        for k in head_keys(a, &lower_roles[i]) {
             let v = by_head.entry(k).or_default();
             if v.last() != Some(&i) {
                 v.push(i);
@@ -935,6 +1477,10 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
         }
     }
     let mut names = Names {
+        born: t.born,
+        roster_actors,
+        after_1a,
+        dropped_parts,
         by_name: t.by_name,
         suffixes,
         firsts,
@@ -1861,18 +2407,63 @@ Ostrander said the port was safe.\n";
         assert!(!names_patched_from(draft, &edited));
     }
 
+    /// `names_patched_from`, and whether the actors were renumbered for one that only the
+    /// edited paragraph names.
+    fn renumbered_from(draft: &str, edited: &str) -> bool {
+        let config = Config::default();
+        let mut analyzer = Analyzer::new();
+        analyzer.analyze(draft, Format::Plain, &config);
+        let (relinks, renumbers) = (analyzer.link_memo.relinks, analyzer.link_memo.renumbers);
+        let again = analyzer.analyze(edited, Format::Plain, &config);
+        let fresh = analyze(edited, Format::Plain, &config);
+        assert_eq!(format!("{:?}", again.actors), format!("{:?}", fresh.actors));
+        assert_eq!(format!("{:?}", again.quotes), format!("{:?}", fresh.quotes));
+        let memo = &analyzer.link_memo;
+        memo.relinks == relinks && memo.renumbers == renumbers + 1
+    }
+
     #[test]
-    fn typing_a_name_links_afresh() {
-        // A new person: who "she" is may change.
-        assert!(!names_patched(
-            &DRAFT.replace("Qorvath plan", "Qorvath plan, Anna Kowalski said,")
-        ));
-        // Next to a speech verb it is someone's surname now.
-        assert!(!names_patched(
-            &DRAFT.replace("the Qorvath plan was", "Qorvath said the plan was")
-        ));
+    fn typing_a_name_only_its_paragraph_has_renumbers_the_actors() {
+        // A person of pass 1a, one next to a speech verb (pass 2), an organisation.
+        for edited in [
+            DRAFT.replace("Qorvath plan", "Qorvath plan, Anna Kowalski said,"),
+            DRAFT.replace("the Qorvath plan was", "Qorvath said the plan was"),
+            DRAFT.replace("on Tuesday", "and Vantor Logistics on Tuesday"),
+        ] {
+            assert!(renumbered_from(DRAFT, &edited), "{edited}");
+        }
+        // The other way: deleting it.
+        let with = DRAFT.replace("Qorvath plan", "Qorvath plan, Anna Kowalski said,");
+        assert!(renumbered_from(&with, DRAFT));
+    }
+
+    #[test]
+    fn typing_a_name_letter_by_letter_seldom_links_afresh() {
+        let config = Config::default();
+        let mut analyzer = Analyzer::new();
+        analyzer.analyze(DRAFT, Format::Plain, &config);
+        let at = DRAFT.find(" on Tuesday").unwrap();
+        let typed = " and Ines Marchetti of Vantor Logistics";
+        for k in 1..=typed.len() {
+            let edited = format!("{}{}{}", &DRAFT[..at], &typed[..k], &DRAFT[at..]);
+            let again = analyzer.analyze(&edited, Format::Plain, &config);
+            let fresh = analyze(&edited, Format::Plain, &config);
+            assert_eq!(format!("{:?}", again.actors), format!("{:?}", fresh.actors));
+        }
+        // Linked afresh: the first analysis, and the two keystrokes that split one
+        // candidate in two ("Ines March", a month; "Vantor Log").
+        let memo = &analyzer.link_memo;
+        assert_eq!((memo.relinks, memo.renumbers), (3, 22));
+    }
+
+    #[test]
+    fn a_name_another_paragraph_looks_up_links_afresh() {
         // Pass 2 made Ostrander, after this paragraph: here it names nobody.
         assert!(!names_patched(&DRAFT.replace("Qorvath", "Ostrander")));
+        // A second Velasquez: the surname names one of two people now.
+        assert!(!names_patched(
+            &DRAFT.replace("Qorvath plan", "Qorvath plan, Luis Velasquez said,")
+        ));
     }
 
     const PEOPLE: &str = "The World Food Programme (WFP) and the Harbour Authority met.\n\n\

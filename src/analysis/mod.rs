@@ -512,7 +512,9 @@ impl Analyzer {
             old_middle.clone(),
             middle_facts.iter().map(|f| f.link_digest),
         );
-        facts.splice(old_middle, middle_facts);
+        let new_middle = head..head + middle_facts.len();
+        // Kept for this run: linking counts what the replaced paragraphs named.
+        let replaced: Vec<Arc<ParagraphFacts>> = facts.splice(old_middle, middle_facts).collect();
         // Forget paragraphs that vanished: keeps memory bounded by the live document.
         if self.cache.len() > 2 * facts.len() + 64 {
             let last_used = &self.last_used;
@@ -552,6 +554,10 @@ impl Analyzer {
             keys: &keys,
             digests: &digests,
             view: &view,
+            before: Some(actors::Before {
+                new: new_middle,
+                old: replaced.iter().map(|f| (&*f.tokens, &f.mentions)).collect(),
+            }),
         };
         let mut link = || actors::link_with(&paras, config.roster.as_ref(), link_memo);
         // The duplicate pass and name linking read different facts and keep different
