@@ -116,16 +116,16 @@ pub fn scan(para: &str) -> Vec<QuoteMarks> {
             }
             '"' => {
                 let open_double = find(&stack, &[Mark::Double]);
-                let opening =
-                    is_space_or_open(prev) || prev.is_some_and(|p| "\u{2018}'".contains(p));
+                let opening = straight_opens_after(prev);
+                let before_break = next.is_none_or(straight_closes_before);
                 match open_double {
-                    Some(p)
-                        if !opening
-                            || next.is_none_or(|n| n.is_whitespace() || ",.;:!?)".contains(n)) =>
-                    {
+                    Some(p) if !opening || before_break => {
                         stack.truncate(p + 1);
                         close(&mut stack, &mut out, p);
                     }
+                    // A closing mark with nothing open, like a lone ”: the end of a
+                    // quotation an earlier paragraph opened.
+                    None if !opening && before_break => {}
                     _ => open(&mut stack, Mark::Double),
                 }
             }
@@ -190,6 +190,17 @@ pub fn scan(para: &str) -> Vec<QuoteMarks> {
     out
 }
 
+/// A straight double mark before this character (or at the end) closes a quotation
+/// when it follows a word or punctuation.
+pub fn straight_closes_before(next: char) -> bool {
+    next.is_whitespace() || ",.;:!?)".contains(next)
+}
+
+/// A straight double mark after `prev` (`None`: at the start) may open a quotation.
+pub fn straight_opens_after(prev: Option<char>) -> bool {
+    is_space_or_open(prev) || prev.is_some_and(|p| "\u{2018}'".contains(p))
+}
+
 /// Does the paragraph open with a quotation mark (a continued multi-paragraph quote)?
 pub fn opens_with_quote(para: &str) -> bool {
     para.trim_start()
@@ -223,6 +234,18 @@ mod tests {
                 ("don’t".into(), 1, true)
             ]
         );
+    }
+
+    #[test]
+    fn a_straight_mark_that_can_only_close_opens_nothing() {
+        // The end of a quotation opened a paragraph earlier, and inches.
+        assert_eq!(
+            inners("The rest keeps the buses running.\" she said."),
+            vec![]
+        );
+        assert_eq!(inners("It needs a 6\" pipe."), vec![]);
+        // After a word but before another, it still opens: a missing space.
+        assert_eq!(inners("He said\"no\" twice."), vec![("no".into(), 0, true)]);
     }
 
     #[test]
