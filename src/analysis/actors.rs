@@ -312,6 +312,9 @@ pub struct Linked {
     /// what that earlier call returned, with the same actors in the same order. `None`:
     /// anything may differ.
     pub since: Option<(u64, Vec<usize>)>,
+    /// With `since`: the actors were renumbered, and actor i of that call is actor
+    /// `moved[i]` now (`usize::MAX`: dropped; it was mentioned only in those paragraphs).
+    pub moved: Option<Vec<usize>>,
 }
 
 /// What linking decides from names alone: the actors (without mentions) and which
@@ -1180,20 +1183,20 @@ pub fn link_with(paras: &Paras, roster: Option<&Arc<Roster>>, memo: &mut LinkMem
     memo.calls += 1;
     let call = memo.calls;
     if let Some(last) = &mut memo.assembled {
-        let ready = match &renumbered {
-            None => true,
-            Some(rn) => renumber_assembly(paras, &names, last, rn, memo.lookups.as_ref()),
+        let moved = match &renumbered {
+            None => Some(None),
+            Some(rn) => renumber_assembly(paras, &names, last, rn, memo.lookups.as_ref()).map(Some),
         };
-        if ready {
+        if let Some(moved) = moved {
             if let Some(changed) = reassemble(paras, &names, last) {
-                memo.reassemblies += u64::from(renumbered.is_some());
+                memo.reassemblies += u64::from(moved.is_some());
                 debug_assert!(
-                    renumbered.is_none() || last.same_as(&assemble(&paras.all(), &names)),
+                    moved.is_none() || last.same_as(&assemble(&paras.all(), &names)),
                     "renumbered assembly differs from assembling afresh"
                 );
-                // Attribution reads actors by number: renumbered, all of them.
-                let since = renumbered.is_none().then(|| (call - 1, changed));
-                return last.linked(call, since);
+                let mut linked = last.linked(call, Some((call - 1, changed)));
+                linked.moved = moved;
+                return linked;
             }
         }
     }
@@ -1759,6 +1762,7 @@ impl Assembled {
             quoted_pronouns: self.quoted_pronouns.clone(),
             call,
             since,
+            moved: None,
         }
     }
 }
@@ -1937,23 +1941,22 @@ fn last_referring(names: &Names, last: &Assembled) -> Option<usize> {
 /// was mentioned there alone (no pronoun or nominal elsewhere names it, no gender was
 /// learnt for it); no nominal of another paragraph ends in a word either could be named
 /// by; no affiliation is read from either (a short form of one's name, or a reference
-/// resolved to an organisation). `false` if not (and then `last` is to be replaced).
+/// resolved to an organisation). Returns the output's old actor numbers' new ones
+/// (`Linked::moved`); `None` if not (and then `last` is to be replaced).
 fn renumber_assembly(
     paras: &Paras,
     names: &Arc<Names>,
     last: &mut Assembled,
     rn: &Renumbered,
     lookups: Option<&FxHashMap<u64, u32>>,
-) -> bool {
+) -> Option<Vec<usize>> {
     let lex = Lexicon::get();
     let p = rn.p;
     let n = names.actors.len();
     let old_n = last.eligible.len();
-    let Some(lookups) = lookups else {
-        return false;
-    };
+    let lookups = lookups?;
     if p >= last.hits.len() || last.hits.len() != paras.keys.len() || old_n != last.map.len() {
-        return false;
+        return None;
     }
     let view = (paras.view)(p);
     if let Some(r) = rn.gone {
@@ -1962,7 +1965,7 @@ fn renumber_assembly(
             || last.actors[o].mentions.iter().any(|m| m.paragraph != p)
             || last.learnt.iter().any(|e| e.1 == r)
         {
-            return false;
+            return None;
         }
     }
     let mut buf = String::new();
@@ -1971,7 +1974,7 @@ fn renumber_assembly(
         let here = view.mentions.nominals.iter();
         let here = here.filter(|m| nominal_word(m) == k.as_str()).count();
         if lookups.get(&key).map_or(0, |&c| c as usize) != here {
-            return false;
+            return None;
         }
     }
     let affiliated = |a: &Actor| {
@@ -1985,7 +1988,7 @@ fn renumber_assembly(
         .any(|a| affiliated(a) || (rn.orgs && refers(a)))
         || rn.came.is_some_and(|x| refers(&names.actors[x]))
     {
-        return false;
+        return None;
     }
     let came_eligible = match rn.came {
         None => None,
@@ -1995,7 +1998,7 @@ fn renumber_assembly(
             let mine: Vec<_> = sig.iter().filter(|e| e.0 as usize == x).collect();
             // Made, but not mentioned (another mention took its words): not kept.
             if mine.is_empty() {
-                return false;
+                return None;
             }
             let speaks = mine.iter().filter(|e| e.2).count() as u32;
             let honorific = mine.iter().filter(|e| e.1 == Via::Honorific).count() as u32;
@@ -2074,7 +2077,7 @@ fn renumber_assembly(
         });
     }
     last.names = names.clone();
-    true
+    Some(out_of_old)
 }
 
 /// Brings the last assembly up to date when only some paragraphs' text changed and what
@@ -2700,6 +2703,7 @@ Ostrander said the port was safe.\n";
             let again = analyzer.analyze(&edited, Format::Plain, &config);
             let fresh = analyze(&edited, Format::Plain, &config);
             assert_eq!(format!("{:?}", again.actors), format!("{:?}", fresh.actors));
+            assert_eq!(format!("{:?}", again.quotes), format!("{:?}", fresh.quotes));
         }
         // Linked afresh: the first analysis, and the two keystrokes that split one
         // candidate in two ("Ines March", a month; "Vantor Log").
@@ -2707,6 +2711,31 @@ Ostrander said the port was safe.\n";
         assert_eq!((memo.relinks, memo.renumbers), (3, 22));
         // Each brought the last assembly up to date rather than assembling afresh.
         assert_eq!(memo.reassemblies, 22);
+    }
+
+    #[test]
+    fn typing_a_speaker_letter_by_letter_renumbers_the_quotes_speakers() {
+        let draft = "The talks began late.\n\n\
+On Monday Tom Brennan of the dock workers' union spoke first.\n\n\
+\u{201C}We will appeal,\u{201D} said the company. \u{201C}Nothing was wrong.\u{201D}\n\n\
+\u{201C}It is a slap on the wrist,\u{201D} Brennan said.\n";
+        let config = Config::default();
+        let mut analyzer = Analyzer::new();
+        analyzer.analyze(draft, Format::Plain, &config);
+        // Before the speaker of the last quote: the actors after the new one move up.
+        let at = draft.find(".").unwrap();
+        let typed = " with Priya Raman";
+        for k in 1..=typed.len() {
+            let edited = format!("{}{}{}", &draft[..at], &typed[..k], &draft[at..]);
+            let again = analyzer.analyze(&edited, Format::Plain, &config);
+            let fresh = analyze(&edited, Format::Plain, &config);
+            assert_eq!(format!("{:?}", again.actors), format!("{:?}", fresh.actors));
+            assert_eq!(format!("{:?}", again.quotes), format!("{:?}", fresh.quotes));
+        }
+        let memo = &analyzer.link_memo;
+        // Only the first analysis links afresh; every new actor is brought to the
+        // assembly and the quotes without redoing them.
+        assert_eq!((memo.relinks, memo.renumbers, memo.reassemblies), (1, 5, 5));
     }
 
     #[test]

@@ -596,6 +596,39 @@ struct LastQuotes {
     out: Chunked<Quote>,
 }
 
+/// What attribution reads of the linking call it follows: `actors::Linked`'s `call`,
+/// `since` and `moved`.
+pub type LinkCall<'a> = (u64, Option<&'a (u64, Vec<usize>)>, Option<&'a [usize]>);
+
+impl LastQuotes {
+    /// The speakers of the actors linking renumbered (`actors::Linked::moved`). One it
+    /// dropped was named only in the changed paragraphs, whose quotes and those credited
+    /// from them are attributed again.
+    fn renumber(&mut self, moved: &[usize]) {
+        let to = |s: &mut Option<usize>| {
+            if let Some(i) = *s {
+                *s = moved.get(i).copied().filter(|&j| j != usize::MAX);
+            }
+        };
+        let stale = |s: Option<usize>| s.is_some_and(|i| moved.get(i) != Some(&i));
+        for part in self.local.0.iter_mut().flatten() {
+            if part.iter().any(|q| stale(q.speaker)) {
+                Arc::make_mut(part)
+                    .iter_mut()
+                    .for_each(|q| to(&mut q.speaker));
+            }
+        }
+        for c in self.closing.values_mut().flatten() {
+            to(&mut c.0);
+        }
+        for i in 0..self.out.len() {
+            if stale(self.out[i].speaker) {
+                to(&mut self.out.make_mut(i).speaker);
+            }
+        }
+    }
+}
+
 /// Who said each quote of the document. A paragraph's quotes are reused when its text
 /// (`content[i]`), its resolved mentions and the kinds and names of their actors are what
 /// they were: after an edit, only the edited paragraph and those whose mentions moved are
@@ -605,7 +638,7 @@ pub fn attribute_with(
     paras: &Paras,
     content: &[u64],
     actors: &Chunked<Actor>,
-    (call, since): (u64, Option<&(u64, Vec<usize>)>),
+    (call, since, moved): LinkCall,
     memo: &mut QuoteMemo,
 ) -> Chunked<Quote> {
     memo.generation += 1;
@@ -652,6 +685,9 @@ pub fn attribute_with(
     });
     let next = match (last, since) {
         (Some(mut l), Some((_, changed))) => {
+            if let Some(moved) = moved {
+                l.renumber(moved);
+            }
             // Ascending (`reassemble` lists them so).
             let is_changed = |p: usize| changed.binary_search(&p).is_ok();
             let mut shifted = false;

@@ -601,7 +601,7 @@ impl Analyzer {
             },
             &keys,
             &linked.actors,
-            (linked.call, linked.since.as_ref()),
+            (linked.call, linked.since.as_ref(), linked.moved.as_deref()),
             &mut self.quote_memo,
         );
         actors::rebind_quoted_pronouns(
