@@ -15,13 +15,28 @@ fn main() {
     // What each keystroke types: "x" (inside a word) by default; "Q" starts a new name at
     // the start of a word, so the names are linked again; "probe" types "x" in the middle
     // of the text and deletes it again, alternately, as `lsp_probe.py --latency` does;
-    // "type:TEXT" types TEXT a character at a time.
+    // "type:TEXT" types TEXT a character at a time, "end:TEXT" too but at the end of
+    // each paragraph (a new sentence) rather than before its second word.
     let typed = args.next().unwrap_or_else(|| "x".to_string());
     let mut text = std::fs::read_to_string(&path).expect("readable UTF-8 file");
     if typed == "probe" {
         return probe(text, edits);
     }
     let mut sites = gen::edit_sites(&text, 16);
+    let typed = match typed.strip_prefix("end:") {
+        Some(t) => {
+            // The same paragraphs, at their ends.
+            let paras = copydesk::analysis::paragraphs::split(&text, Format::Plain);
+            for s in &mut sites {
+                *s = paras
+                    .iter()
+                    .find(|p| p.span.contains(*s))
+                    .map_or(*s, |p| p.span.end);
+            }
+            format!("type:{t}")
+        }
+        None => typed,
+    };
     let config = Config::default();
     let mut analyzer = Analyzer::new();
     let t0 = Instant::now();

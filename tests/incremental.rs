@@ -36,6 +36,9 @@ fn insertion() -> impl Strategy<Value = String> {
         2 => Just(" Velasquez said ".to_string()),
         2 => Just(" Anna Kowalski, the port’s safety director, said ".to_string()),
         1 => Just("Kowalski".to_string()),
+        // Names the draft already has, whole: one more mention each.
+        1 => Just(" Priya Raman ".to_string()),
+        1 => Just(" the Harbour Authority ".to_string()),
         // Capitalised words at a sentence start, which name someone only if the draft
         // already does.
         1 => Just(". Noordzee ".to_string()),
