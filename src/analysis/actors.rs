@@ -2801,20 +2801,26 @@ Ostrander said the port was safe.\n";
         assert!(renumbered_from(&with, DRAFT));
     }
 
-    #[test]
-    fn typing_a_name_letter_by_letter_seldom_links_afresh() {
+    /// Analyses `draft`, then types `typed` at `at` a character at a time with the same
+    /// analyser, each time checking its actors and quotes against a fresh analysis.
+    fn type_letters(draft: &str, at: usize, typed: &str) -> Analyzer {
         let config = Config::default();
         let mut analyzer = Analyzer::new();
-        analyzer.analyze(DRAFT, Format::Plain, &config);
-        let at = DRAFT.find(" on Tuesday").unwrap();
-        let typed = " and Ines Marchetti of Vantor Logistics";
+        analyzer.analyze(draft, Format::Plain, &config);
         for k in 1..=typed.len() {
-            let edited = format!("{}{}{}", &DRAFT[..at], &typed[..k], &DRAFT[at..]);
+            let edited = format!("{}{}{}", &draft[..at], &typed[..k], &draft[at..]);
             let again = analyzer.analyze(&edited, Format::Plain, &config);
             let fresh = analyze(&edited, Format::Plain, &config);
             assert_eq!(format!("{:?}", again.actors), format!("{:?}", fresh.actors));
             assert_eq!(format!("{:?}", again.quotes), format!("{:?}", fresh.quotes));
         }
+        analyzer
+    }
+
+    #[test]
+    fn typing_a_name_letter_by_letter_seldom_links_afresh() {
+        let at = DRAFT.find(" on Tuesday").unwrap();
+        let analyzer = type_letters(DRAFT, at, " and Ines Marchetti of Vantor Logistics");
         // Linked afresh: the first analysis, and the two keystrokes that split one
         // candidate in two ("Ines March", a month; "Vantor Log").
         let memo = &analyzer.link_memo;
@@ -2829,19 +2835,9 @@ Ostrander said the port was safe.\n";
 On Monday Tom Brennan of the dock workers' union spoke first.\n\n\
 \u{201C}We will appeal,\u{201D} said the company. \u{201C}Nothing was wrong.\u{201D}\n\n\
 \u{201C}It is a slap on the wrist,\u{201D} Brennan said.\n";
-        let config = Config::default();
-        let mut analyzer = Analyzer::new();
-        analyzer.analyze(draft, Format::Plain, &config);
         // Before the speaker of the last quote: the actors after the new one move up.
         let at = draft.find(".").unwrap();
-        let typed = " with Priya Raman";
-        for k in 1..=typed.len() {
-            let edited = format!("{}{}{}", &draft[..at], &typed[..k], &draft[at..]);
-            let again = analyzer.analyze(&edited, Format::Plain, &config);
-            let fresh = analyze(&edited, Format::Plain, &config);
-            assert_eq!(format!("{:?}", again.actors), format!("{:?}", fresh.actors));
-            assert_eq!(format!("{:?}", again.quotes), format!("{:?}", fresh.quotes));
-        }
+        let analyzer = type_letters(draft, at, " with Priya Raman");
         let memo = &analyzer.link_memo;
         // Only the first analysis links afresh; every new actor is brought to the
         // assembly and the quotes without redoing them.
@@ -3011,17 +3007,8 @@ The company's lawyer, Priya Raman, spoke.\n";
             assert_eq!(analyzer.link_memo.relinks, relinks, "{s}");
         }
         // Letter by letter, a new actor each keystroke until the name is whole.
-        let config = Config::default();
-        let mut analyzer = Analyzer::new();
-        analyzer.analyze(PEOPLE, Format::Plain, &config);
         let at = PEOPLE.find("The talks began.").unwrap() + "The talks began.".len();
-        let typed = " Dana Reyes nodded.";
-        for k in 1..=typed.len() {
-            let edited = format!("{}{}{}", &PEOPLE[..at], &typed[..k], &PEOPLE[at..]);
-            let again = analyzer.analyze(&edited, Format::Plain, &config);
-            let fresh = analyze(&edited, Format::Plain, &config);
-            assert_eq!(format!("{:?}", again.actors), format!("{:?}", fresh.actors));
-        }
+        let analyzer = type_letters(PEOPLE, at, " Dana Reyes nodded.");
         assert_eq!(analyzer.link_memo.relinks, 1, "only the first analysis");
     }
 }
