@@ -505,14 +505,7 @@ fn nominal_word(n: &Nominal) -> &str {
 /// Adds (or takes away) the keys a paragraph's candidates look up, and the words its
 /// nominals end in.
 fn count_lookups(counts: &mut FxHashMap<u64, u32>, m: &Mentions, add: bool, buf: &mut String) {
-    let names = m.candidates.iter().flat_map(|c| lookup_keys(c, buf));
-    let keys: Vec<u64> = names.collect();
-    let nominals = m.nominals.iter().map(|n| nominal_key(nominal_word(n), buf));
-    let keys: Vec<u64> = keys
-        .into_iter()
-        .chain(nominals.collect::<Vec<_>>())
-        .collect();
-    for k in keys {
+    let mut count = |k: u64| {
         if add {
             *counts.entry(k).or_default() += 1;
         } else if let Some(n) = counts.get_mut(&k) {
@@ -521,6 +514,12 @@ fn count_lookups(counts: &mut FxHashMap<u64, u32>, m: &Mentions, add: bool, buf:
                 counts.remove(&k);
             }
         }
+    };
+    for c in &m.candidates {
+        lookup_keys(c, buf).into_iter().for_each(&mut count);
+    }
+    for n in &m.nominals {
+        count(nominal_key(nominal_word(n), buf));
     }
 }
 
@@ -652,24 +651,25 @@ impl Names {
         }
     }
 
-    /// Every key is in its table, for actor `i` alone (and no short form is one that
+    /// Whether every key's entry passes `is`: the actor by name, and the actors listed
+    /// under each suffix, first word and short form.
+    fn keys_are(&self, k: &ActorKeys, is: impl Fn(Option<&[usize]>) -> bool) -> bool {
+        let list = |t: &Index, key: &String| is(t.get(key).map(Vec::as_slice));
+        is(self.by_name.get(&k.name).map(std::slice::from_ref))
+            && k.suffixes.iter().all(|s| list(&self.suffixes, s))
+            && k.first.iter().all(|f| list(&self.firsts, f))
+            && k.parts.iter().all(|s| list(&self.org_parts, s))
+    }
+
+    /// Every key is in its table, for actor `i` alone (and so no short form is one that
     /// several organisations share).
     fn owns(&self, k: &ActorKeys, i: usize) -> bool {
-        let only = |v: Option<&Vec<usize>>| v.is_some_and(|v| v.as_slice() == [i]);
-        self.by_name.get(&k.name) == Some(&i)
-            && k.suffixes.iter().all(|s| only(self.suffixes.get(s)))
-            && k.first.iter().all(|f| only(self.firsts.get(f)))
-            && k.parts.iter().all(|s| only(self.org_parts.get(s)))
+        self.keys_are(k, |v| v == Some(&[i]))
     }
 
     /// No key is in its table, unless for actor `except` alone.
     fn free(&self, k: &ActorKeys, except: Option<usize>) -> bool {
-        let none =
-            |v: Option<&Vec<usize>>| v.is_none_or(|v| except.is_some_and(|e| v.as_slice() == [e]));
-        self.by_name.get(&k.name).is_none_or(|i| Some(*i) == except)
-            && k.suffixes.iter().all(|s| none(self.suffixes.get(s)))
-            && k.first.iter().all(|f| none(self.firsts.get(f)))
-            && k.parts.iter().all(|s| none(self.org_parts.get(s)))
+        self.keys_are(k, |v| v.is_none_or(|v| except.is_some_and(|e| v == [e])))
     }
 
     /// `patch` for one paragraph that also gains, loses or swaps an actor only it names:
@@ -1252,12 +1252,11 @@ pub fn link_with(paras: &Paras, roster: Option<&Arc<Roster>>, memo: &mut LinkMem
     memo.update_lookups(paras);
     let reuse = memo.names.is_some() && same_roster;
     let same = reuse && memo.key == key;
-    // How a patch renumbered the actors, if it did.
-    let mut renumbered: Option<Renumbered> = None;
-    let patched = !same && reuse && {
-        let p = patch_names(paras, memo);
-        renumbered = p.clone().flatten();
-        p.is_some()
+    // Whether a patch brought the names up to date, and how it renumbered the actors if
+    // it did.
+    let (patched, renumbered) = match (!same && reuse).then(|| patch_names(paras, memo)) {
+        Some(Some(renumbered)) => (true, renumbered),
+        _ => (false, None),
     };
     let names = if same {
         memo.names.clone().expect("reused")
@@ -2143,16 +2142,15 @@ fn renumber_assembly(
         .collect();
     // The output: kept actors in the new order, the new one without mentions (the
     // paragraph's, redone, adds them).
-    let old_out: Vec<Actor> = last.actors.iter().cloned().collect();
     let mut map = vec![usize::MAX; n];
-    let mut out_of_old = vec![usize::MAX; old_out.len()];
-    let mut actors: Vec<Actor> = Vec::with_capacity(old_out.len() + 1);
+    let mut out_of_old = vec![usize::MAX; last.actors.len()];
+    let mut actors: Vec<Actor> = Vec::with_capacity(last.actors.len() + 1);
     for (j, slot) in map.iter_mut().enumerate() {
         match rn.unmap(j) {
             Some(i) if last.map[i] != usize::MAX => {
                 *slot = actors.len();
                 out_of_old[last.map[i]] = actors.len();
-                actors.push(old_out[last.map[i]].clone());
+                actors.push(last.actors[last.map[i]].clone());
             }
             Some(_) => {}
             None => {
