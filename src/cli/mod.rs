@@ -3,8 +3,6 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use serde_json::{json, Value};
-
 use crate::analysis::line_index::Encoding;
 use crate::analysis::{self, Analysis, Config, Format, LineIndex, Span};
 
@@ -167,23 +165,128 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-fn span_json(s: Span) -> Value {
-    json!([s.start, s.end])
+/// The JSON written for each element, borrowed from the analysis: a draft's findings,
+/// actors and quotes go straight to the output without a tree of `serde_json::Value`s
+/// (which was a fifth of `check`'s work on a long draft). Fields are in alphabetical
+/// order, the order schema version 1 has always had.
+mod out {
+    use serde::Serialize;
+
+    pub type Span = [usize; 2];
+
+    #[derive(Serialize)]
+    pub struct Position {
+        pub character: u32,
+        pub line: u32,
+    }
+
+    #[derive(Serialize)]
+    pub struct Range {
+        pub end: Position,
+        pub start: Position,
+    }
+
+    #[derive(Serialize)]
+    pub struct Mention<'a> {
+        pub span: Span,
+        pub text: &'a str,
+        pub via: &'a str,
+    }
+
+    #[derive(Serialize)]
+    pub struct Actor<'a, M: Serialize> {
+        pub affiliation: Option<&'a str>,
+        pub id: &'a str,
+        pub kind: &'a str,
+        pub mentions: M,
+        pub name: &'a str,
+        pub roles: &'a [String],
+        pub subtype: Option<&'a str>,
+    }
+
+    #[derive(Serialize)]
+    pub struct Related<'a> {
+        pub message: &'a str,
+        pub range: Range,
+        pub span: Span,
+    }
+
+    #[derive(Serialize)]
+    pub struct Diagnostic<'a, R: Serialize> {
+        pub code: &'a str,
+        pub message: &'a str,
+        pub range: Range,
+        pub related: R,
+        pub severity: &'a str,
+        pub span: Span,
+    }
+
+    #[derive(Serialize)]
+    pub struct Paragraph {
+        pub span: Span,
+    }
+
+    #[derive(Serialize)]
+    pub struct Quote<'a> {
+        pub addressee: Option<&'a str>,
+        pub cue: Option<&'a str>,
+        pub partial: bool,
+        pub span: Span,
+        pub speaker: Option<&'a str>,
+        pub speaker_span: Option<Span>,
+        pub speaker_text: Option<&'a str>,
+        pub text: &'a str,
+        pub time: Option<&'a str>,
+        pub words: usize,
+    }
+
+    #[derive(Serialize)]
+    pub struct Scare<'a> {
+        pub span: Span,
+        pub text: &'a str,
+    }
+
+    /// Serialises the items of an iterator as an array without collecting them.
+    pub struct Seq<F>(pub F);
+
+    impl<I, F> Serialize for Seq<F>
+    where
+        F: Fn() -> I,
+        I: Iterator,
+        I::Item: Serialize,
+    {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq((self.0)())
+        }
+    }
 }
 
-fn range_json(idx: &LineIndex, s: Span) -> Value {
+fn span_json(s: Span) -> out::Span {
+    [s.start, s.end]
+}
+
+fn range_json(idx: &LineIndex, s: Span) -> out::Range {
     let a = idx.line_col(s.start, Encoding::Utf16);
     let b = idx.line_col(s.end, Encoding::Utf16);
-    json!({"start": {"line": a.line, "character": a.col}, "end": {"line": b.line, "character": b.col}})
+    out::Range {
+        end: out::Position {
+            character: b.col,
+            line: b.line,
+        },
+        start: out::Position {
+            character: a.col,
+            line: a.line,
+        },
+    }
 }
 
 /// Writes the JSON array of `items` one element at a time: a draft with hundreds of
 /// thousands of findings never has its whole JSON document in memory (a 48 MB flood of
 /// pasted copies took 5.6 GB that way).
-fn write_array<T>(
+fn write_array<T, J: serde::Serialize>(
     out: &mut impl Write,
     items: impl IntoIterator<Item = T>,
-    to_json: impl Fn(T) -> Value,
+    to_json: impl Fn(T) -> J,
 ) -> std::io::Result<()> {
     out.write_all(b"[")?;
     for (i, item) in items.into_iter().enumerate() {
@@ -196,7 +299,7 @@ fn write_array<T>(
 }
 
 /// The schema-version-1 JSON object for one analysed file, written as it is built. Keys
-/// are in alphabetical order, as `serde_json::Value` would print them.
+/// are in alphabetical order.
 pub fn write_file_json(
     out: &mut impl Write,
     path: &str,
@@ -205,67 +308,68 @@ pub fn write_file_json(
 ) -> std::io::Result<()> {
     let idx = &*a.lines;
     out.write_all(b"{\"actors\":")?;
-    write_array(out, &a.actors, |x| {
-        json!({
-            "id": x.id,
-            "name": x.name,
-            "kind": x.kind.as_str(),
-            "subtype": x.subtype,
-            "roles": x.roles,
-            "affiliation": x.affiliation,
-            "mentions": x.mentions.iter().map(|m| {
+    write_array(out, &a.actors, |x| out::Actor {
+        affiliation: x.affiliation.as_deref(),
+        id: &x.id,
+        kind: x.kind.as_str(),
+        mentions: out::Seq(|| {
+            x.mentions.iter().map(|m| {
                 let span = a.span_of(m);
-                json!({
-                    "span": span_json(span),
-                    "text": &text[span.start..span.end],
-                    "via": m.via.as_str(),
-                })
-            }).collect::<Vec<_>>(),
-        })
+                out::Mention {
+                    span: span_json(span),
+                    text: &text[span.start..span.end],
+                    via: m.via.as_str(),
+                }
+            })
+        }),
+        name: &x.name,
+        roles: &x.roles,
+        subtype: x.subtype.as_deref(),
     })?;
     out.write_all(b",\"diagnostics\":")?;
-    write_array(out, &a.findings, |f| {
-        json!({
-            "code": f.code.as_str(),
-            "severity": f.severity.as_str(),
-            "message": f.message,
-            "span": span_json(f.span),
-            "range": range_json(idx, f.span),
-            "related": f.related.iter().map(|r| json!({
-                "span": span_json(r.span),
-                "range": range_json(idx, r.span),
-                "message": r.message,
-            })).collect::<Vec<_>>(),
-        })
+    write_array(out, &a.findings, |f| out::Diagnostic {
+        code: f.code.as_str(),
+        message: &f.message,
+        range: range_json(idx, f.span),
+        related: out::Seq(|| {
+            f.related.iter().map(|r| out::Related {
+                message: &r.message,
+                range: range_json(idx, r.span),
+                span: span_json(r.span),
+            })
+        }),
+        severity: f.severity.as_str(),
+        span: span_json(f.span),
     })?;
     out.write_all(b",\"paragraphs\":")?;
-    write_array(
-        out,
-        a.paragraphs.iter(),
-        |p| json!({"span": span_json(p.span)}),
-    )?;
+    write_array(out, a.paragraphs.iter(), |p| out::Paragraph {
+        span: span_json(p.span),
+    })?;
     out.write_all(b",\"path\":")?;
     serde_json::to_writer(&mut *out, path)?;
     out.write_all(b",\"quotes\":")?;
     write_array(out, a.quotes.iter().filter(|q| !q.scare), |q| {
         let inner = a.quote_inner(q);
-        json!({
-            "span": span_json(a.quote_span(q)),
-            "text": &text[inner.start..inner.end],
-            "speaker": q.speaker.map(|i| a.actors[i].id.clone()),
-            "speaker_span": a.quote_speaker_span(q).map(span_json),
-            "speaker_text": q.speaker_text.as_deref(),
-            "cue": q.cue.as_deref(),
-            "addressee": q.addressee.as_deref(),
-            "time": q.time.as_deref(),
-            "partial": q.partial,
-            "words": q.words,
-        })
+        out::Quote {
+            addressee: q.addressee.as_deref(),
+            cue: q.cue.as_deref(),
+            partial: q.partial,
+            span: span_json(a.quote_span(q)),
+            speaker: q.speaker.map(|i| a.actors[i].id.as_str()),
+            speaker_span: a.quote_speaker_span(q).map(span_json),
+            speaker_text: q.speaker_text.as_deref(),
+            text: &text[inner.start..inner.end],
+            time: q.time.as_deref(),
+            words: q.words,
+        }
     })?;
     out.write_all(b",\"scare_quotes\":")?;
     write_array(out, a.quotes.iter().filter(|q| q.scare), |q| {
         let inner = a.quote_inner(q);
-        json!({"span": span_json(a.quote_span(q)), "text": &text[inner.start..inner.end]})
+        out::Scare {
+            span: span_json(a.quote_span(q)),
+            text: &text[inner.start..inner.end],
+        }
     })?;
     out.write_all(b"}")
 }
