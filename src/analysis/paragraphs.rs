@@ -302,6 +302,13 @@ pub fn split_again(
                 || s.contains("-->")
                 || mark.is_some_and(|m| s.trim_end() == m)
         });
+        // The blank line closing the window was there before the change too: how a block
+        // reads can depend on a blank line before it (after one, a line indented four
+        // spaces is code; right after a paragraph's line, a heading that interrupts it).
+        let closed = to_end || {
+            let start = text[..we - 1].rfind('\n').map_or(0, |i| i + 1);
+            closed && start > text.len() - suffix
+        };
         if reaches_out || !opened || !closed {
             return None;
         }
@@ -1152,6 +1159,15 @@ mod tests {
         assert!(split_again_after(draft, two + 2, 0, "\n \n").is_none());
         // At the start.
         assert!(split_again_after(draft, 1, 0, "x").is_some());
+    }
+
+    #[test]
+    fn a_blank_line_typed_before_a_heading_that_interrupted_a_paragraph_splits_in_full() {
+        // Indented four spaces, the line read as a heading ending the paragraph above it;
+        // after a blank line it is code.
+        let old = "One.\n\nTwo ends here word\n    ## Head ##";
+        let at = old.find("word").unwrap();
+        split_again_after_in(Format::Markdown, old, at, 5, "---\n\n");
     }
 
     proptest::proptest! {
