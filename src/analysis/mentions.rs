@@ -225,6 +225,14 @@ fn pronoun_class(word: &str) -> Option<PronounClass> {
 /// A word whose capital suggests a name: capitalised, and no lowercase part after a hyphen
 /// ("Russian-occupied" is an adjective).
 fn name_like(word: &str) -> bool {
+    // Asked of every token: most are settled by their first byte.
+    let bytes = word.as_bytes();
+    match bytes.first() {
+        Some(b) if b.is_ascii() && !b.is_ascii_uppercase() => return false,
+        // No hyphen: neither '-' nor the first byte of U+2010 or U+2011.
+        Some(b) if b.is_ascii() && !bytes.iter().any(|&b| b == b'-' || b == 0xE2) => return true,
+        _ => {}
+    }
     is_capitalized(word)
         && word
             .split(['-', '\u{2010}', '\u{2011}'])
@@ -365,13 +373,23 @@ fn items(c: &Ctx, a: usize, b: usize, headline_run: bool) -> Vec<Item> {
         // Longest lexicon phrase or title starting here.
         let mut best: Option<Item> = None;
         let mut best_len = 0;
-        let max = (b - i).min(lex.max_phrase.max(lex.max_title));
+        let (phrases, titles) = lex.may_start(c.text(i));
+        let max = if phrases || titles {
+            (b - i).min(lex.max_phrase.max(lex.max_title))
+        } else {
+            0
+        };
         for len in (1..=max).rev() {
             if c.toks[i + len - 1].kind() == Kind::Possessive {
                 continue;
             }
             let key = c.key(i, i + len);
-            if let Some(e) = lex.phrases.get(&*key) {
+            let phrase = if phrases {
+                lex.phrases.get(&*key)
+            } else {
+                None
+            };
+            if let Some(e) = phrase {
                 // "Martina Redmond", "Mr. Lincoln": after a given name or an honorific a
                 // one-word town ending the name is a surname ("George Washington Memorial
                 // Parkway" is not a person).
@@ -390,7 +408,7 @@ fn items(c: &Ctx, a: usize, b: usize, headline_run: bool) -> Vec<Item> {
                 best_len = len;
                 break;
             }
-            if len <= lex.max_title && lex.title(&key).is_some() {
+            if titles && len <= lex.max_title && lex.title(&key).is_some() {
                 best = Some(Item::Title(key.into_owned(), i, i + len));
                 best_len = len;
                 break;
@@ -777,6 +795,7 @@ fn nominal(c: &Ctx, the: usize, m: &mut Found) {
         }
     }
     // Longest lowercase title first ("defense secretary"), then a single head noun.
+    let titles = c.toks.get(k).is_some_and(|_| lex.may_start(c.text(k)).1);
     for len in (1..=lex.max_title.min(4)).rev() {
         if k + len > c.toks.len() {
             continue;
@@ -788,14 +807,15 @@ fn nominal(c: &Ctx, the: usize, m: &mut Found) {
         }
         // Borrowed: most tries are not a title and are dropped.
         let phrase = c.key(k, k + len);
-        let head_ok = lex.title(&phrase).is_some()
+        let head_ok = titles && lex.title(&phrase).is_some()
             || (len == 1
                 && (lex.nominal_heads.contains(&*phrase) || ORG_HEADS.contains(&&*phrase)));
         // "the defense secretary’s" is fine; "the president of X" is not our business here.
         if head_ok {
             let next_lower_noun = c.lower(k + len).is_some_and(|w| {
                 w.chars().all(char::is_lowercase)
-                    && (lex.title(w).is_some() || lex.nominal_heads.contains(w))
+                    && (lex.may_start(w).1 && lex.title(w).is_some()
+                        || lex.nominal_heads.contains(w))
             });
             if next_lower_noun {
                 continue;

@@ -146,16 +146,21 @@ pub fn tokenize(para: &str) -> Vec<Token> {
             let s = i;
             let mut j = i + w;
             let mut all_digits = c.is_ascii_digit();
+            // Known while scanning, so that most words need no second look to rule them
+            // out as speech verbs.
+            let mut ascii_lower = c.is_ascii_lowercase();
             while j < para.len() && j - s < MAX_WORD {
                 let d = match bytes[j] {
                     b if b.is_ascii_alphanumeric() => {
                         all_digits &= b.is_ascii_digit();
+                        ascii_lower &= b.is_ascii_lowercase();
                         j += 1;
                         continue;
                     }
                     b @ 0..0x80 => b as char,
                     _ => chars_at(j).unwrap(),
                 };
+                ascii_lower = false;
                 if is_word_char(d) {
                     all_digits &= d.is_ascii_digit();
                     j += d.len_utf8();
@@ -207,7 +212,16 @@ pub fn tokenize(para: &str) -> Vec<Token> {
                 }
             }
             let kind = if all_digits { Kind::Number } else { Kind::Word };
-            out.push(Token::new(s as u32, end as u32, kind, start_next, sentence));
+            let mut token = Token::new(s as u32, end as u32, kind, start_next, sentence);
+            let lowercase = if ascii_lower && end == j {
+                true
+            } else {
+                kind == Kind::Word && para[s..end].chars().all(char::is_lowercase)
+            };
+            if lowercase && speech_verb_after(lex, &para[s..end], para, out.last()) {
+                token.meta |= SPEECH_BIT;
+            }
+            out.push(token);
             start_next = false;
             if let Some((a, b)) = poss {
                 out.push(Token::new(
@@ -259,13 +273,22 @@ pub fn tokenize(para: &str) -> Vec<Token> {
         }
         i += w;
     }
-    // It reads only the token and the one before it.
-    for i in 0..out.len() {
-        if is_speech_verb_at(para, &out, i) {
-            out[i].meta |= SPEECH_BIT;
-        }
-    }
+    debug_assert!((0..out.len()).all(|i| out[i].speech() == is_speech_verb_at(para, &out, i)));
     out
+}
+
+/// `is_speech_verb_at` for a word known to be in lowercase, after `prev`.
+fn speech_verb_after(lex: &Lexicon, word: &str, para: &str, prev: Option<&Token>) -> bool {
+    if lex.speech_lemma(word).is_none_or(|l| l == "according") {
+        return false;
+    }
+    prev.is_none_or(|prev| {
+        prev.kind() != Kind::Possessive
+            && !matches!(
+                prev.text(para),
+                "a" | "an" | "the" | "this" | "that" | "his" | "her" | "their" | "its" | "our"
+            )
+    })
 }
 
 /// Token `i` is a speech verb used as a verb: lowercase, in the speech-verb list (not
@@ -274,23 +297,9 @@ pub fn tokenize(para: &str) -> Vec<Token> {
 pub fn is_speech_verb_at(para: &str, toks: &[Token], i: usize) -> bool {
     let Some(t) = toks.get(i) else { return false };
     let w = t.text(para);
-    if !matches!(t.kind(), Kind::Word | Kind::Number) || !w.chars().all(char::is_lowercase) {
-        return false;
-    }
-    if Lexicon::get()
-        .speech_lemma(w)
-        .is_none_or(|l| l == "according")
-    {
-        return false;
-    }
-    let Some(prev) = i.checked_sub(1).map(|k| toks[k]) else {
-        return true;
-    };
-    prev.kind() != Kind::Possessive
-        && !matches!(
-            prev.text(para),
-            "a" | "an" | "the" | "this" | "that" | "his" | "her" | "their" | "its" | "our"
-        )
+    matches!(t.kind(), Kind::Word | Kind::Number)
+        && w.chars().all(char::is_lowercase)
+        && speech_verb_after(Lexicon::get(), w, para, i.checked_sub(1).map(|k| &toks[k]))
 }
 
 /// The paragraph looks like a headline: no sentence punctuation at the end and most words

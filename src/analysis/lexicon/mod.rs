@@ -69,6 +69,95 @@ pub struct Lexicon {
     pub nominal_heads: FxHashSet<String>,
     /// Words that take a following '.' as part of themselves ("Mr.", "Sen.", "Inc.").
     pub abbreviations: FxHashSet<String>,
+    /// The (length, first letter, last letter) of each speech-verb form: three words in
+    /// four are ruled out without hashing them (`speech_lemma` is asked of every
+    /// lowercase word).
+    speech_sieve: Sieve,
+    /// The texts a phrase's first token can have (`first_token_texts`), and the same of
+    /// titles in lowercase: the longest-match search tries every sub-run of every
+    /// capitalised run, and most words start neither, which one bit says.
+    phrase_starts: WordBits,
+    title_starts: WordBits,
+}
+
+/// A set of words as one bit each of a hash: no false negatives, and about one false
+/// positive in a hundred for the few thousand first words of phrases.
+struct WordBits {
+    bits: Box<[u64]>,
+}
+
+impl Default for WordBits {
+    fn default() -> Self {
+        WordBits {
+            bits: vec![0; WordBits::SLOTS / 64].into_boxed_slice(),
+        }
+    }
+}
+
+impl WordBits {
+    const SLOTS: usize = 1 << 18;
+    fn slot(bytes: impl Iterator<Item = u8>) -> usize {
+        let h = bytes.fold(0u64, |h, b| {
+            (h.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+        });
+        (h >> (64 - 18)) as usize
+    }
+    fn insert(&mut self, word: &[u8]) {
+        let s = WordBits::slot(word.iter().copied());
+        self.bits[s / 64] |= 1 << (s % 64);
+    }
+    fn has(&self, slot: usize) -> bool {
+        self.bits[slot / 64] & (1 << (slot % 64)) != 0
+    }
+}
+
+/// The texts a first token of `key` can have: its first word up to each point where a
+/// token can end. Tokens are runs of letters and digits joined by a few marks, or single
+/// marks (`tokens::tokenize`, whose cut of a 60,000-byte word is no phrase's), so inside
+/// a word one ends only beside a character that is neither.
+fn first_token_texts(key: &str) -> impl Iterator<Item = &str> {
+    let word = key.split(char::is_whitespace).next().unwrap_or("");
+    let mut chars = word.char_indices().peekable();
+    std::iter::from_fn(move || loop {
+        let (i, c) = chars.next()?;
+        let next_alnum = chars.peek().is_some_and(|(_, n)| n.is_alphanumeric());
+        if !c.is_alphanumeric() || !next_alnum {
+            return Some(&word[..i + c.len_utf8()]);
+        }
+    })
+}
+
+/// A set of (length up to 15, first byte, last byte) triples, one bit each.
+struct Sieve {
+    bits: Box<[u64]>,
+}
+
+impl Default for Sieve {
+    fn default() -> Self {
+        Sieve {
+            bits: vec![0; (1 << 16) / 64].into_boxed_slice(),
+        }
+    }
+}
+
+impl Sieve {
+    fn slot(w: &[u8]) -> usize {
+        match w {
+            [] => 0,
+            [first, .., last] | [first @ last] => {
+                (w.len().min(15) << 12) | ((*first as usize & 63) << 6) | (*last as usize & 63)
+            }
+        }
+    }
+    fn insert(&mut self, w: &[u8]) {
+        let s = Sieve::slot(w);
+        self.bits[s / 64] |= 1 << (s % 64);
+    }
+    /// False only if no word inserted has the same length, first and last byte.
+    fn may_hold(&self, w: &[u8]) -> bool {
+        let s = Sieve::slot(w);
+        self.bits[s / 64] & (1 << (s % 64)) != 0
+    }
 }
 
 fn lines(data: &'static str) -> impl Iterator<Item = &'static str> {
@@ -197,6 +286,20 @@ impl Lexicon {
             lex.speech_verbs
                 .insert(f[0].to_lowercase(), f.get(1).unwrap_or(&f[0]).to_string());
         }
+        for form in lex.speech_verbs.keys() {
+            lex.speech_sieve.insert(form.as_bytes());
+        }
+        for key in lex.phrases.keys() {
+            for first in first_token_texts(key) {
+                lex.phrase_starts.insert(first.as_bytes());
+            }
+        }
+        for key in lex.titles.keys() {
+            let key = std::str::from_utf8(key).expect("titles are keyed by lowercased text");
+            for first in first_token_texts(key) {
+                lex.title_starts.insert(first.as_bytes());
+            }
+        }
         // Only forms written with a period in the lists ("Sen.", "Sept.", "Inc.") keep it.
         let dotted = lex
             .honorifics
@@ -236,8 +339,24 @@ impl Lexicon {
             .map(String::as_str)
     }
 
+    /// Whether a phrase (exact case) or a title (any case) may start with the token
+    /// `first`; false only if none does. Titles are ruled out only for ASCII words, whose
+    /// lowercase is the start of their phrase's.
+    pub fn may_start(&self, first: &str) -> (bool, bool) {
+        let b = first.as_bytes();
+        let phrase = self.phrase_starts.has(WordBits::slot(b.iter().copied()));
+        let title = !first.is_ascii()
+            || self
+                .title_starts
+                .has(WordBits::slot(b.iter().map(u8::to_ascii_lowercase)));
+        (phrase, title)
+    }
+
     pub fn speech_lemma(&self, word: &str) -> Option<&str> {
         if word.bytes().all(|b| b.is_ascii_lowercase()) {
+            if !self.speech_sieve.may_hold(word.as_bytes()) {
+                return None;
+            }
             self.speech_verbs.get(word).map(String::as_str)
         } else {
             self.speech_verbs
@@ -274,5 +393,33 @@ mod tests {
         assert!(l.abbreviations.contains("Mr"));
         assert!(l.not_names.contains("Yet"));
         assert!(l.calendar.contains("Tuesday"));
+    }
+
+    #[test]
+    fn every_phrase_and_title_passes_the_first_token_filters() {
+        let l = Lexicon::get();
+        for key in l.phrases.keys() {
+            let toks = crate::analysis::tokens::tokenize(key);
+            let first = toks[0].text(key);
+            assert!(l.may_start(first).0, "phrase {key:?} starting {first:?}");
+        }
+        for natural in l.titles.values() {
+            for form in [
+                natural.clone(),
+                natural.to_uppercase(),
+                natural.to_lowercase(),
+            ] {
+                let toks = crate::analysis::tokens::tokenize(&form);
+                let first = toks[0].text(&form);
+                assert!(l.may_start(first).1, "title {form:?} starting {first:?}");
+            }
+        }
+        let (phrase, title) = l.may_start("Okafor");
+        assert!(!phrase && !title, "a surname starts neither");
+        assert!(!l.may_start("The").1);
+        for verb in l.speech_verbs.keys() {
+            assert!(l.speech_sieve.may_hold(verb.as_bytes()), "{verb}");
+        }
+        assert!(!l.speech_sieve.may_hold(b"the"));
     }
 }
