@@ -95,6 +95,14 @@ impl Document {
         }
     }
 
+    /// A document whose journal starts empty: the worker is handed `text` itself.
+    pub fn opened(text: &str, version: i32, format: Format) -> Self {
+        Document {
+            journal: Journal::Edits(Vec::new()),
+            ..Document::new(text, version, format)
+        }
+    }
+
     /// The char index of an LSP position. Lines past the end clamp to the end of the text;
     /// columns past the end of a line clamp to the end of its content, as the spec asks.
     pub fn char_at(&self, pos: Position, enc: Encoding) -> usize {

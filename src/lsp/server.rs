@@ -101,7 +101,8 @@ impl Backend {
         *self.encoding.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn spawn_worker(&self, uri: Uri, mut wake: watch::Receiver<u64>) {
+    /// `opened`: the text the document was opened with, whose edits the journal holds.
+    fn spawn_worker(&self, uri: Uri, mut wake: watch::Receiver<u64>, opened: String) {
         let state = self.state.clone();
         let client = self.client.clone();
         let outbox = self.outbox.clone();
@@ -113,7 +114,9 @@ impl Backend {
             let mut analyzer = Analyzer::new();
             let mut limits = super::limits::Limits::default();
             // The text the worker last analysed: the journal's edits apply to it in place.
-            let mut previous_text: Option<String> = None;
+            // At first the opening text, not read back out of the rope (a long draft opens
+            // a few milliseconds sooner).
+            let mut previous_text: Option<String> = Some(opened);
             loop {
                 if wake.changed().await.is_err() {
                     return; // document closed
@@ -444,7 +447,7 @@ impl LanguageServer for Backend {
         let (wake_tx, wake_rx) = watch::channel(0u64);
         let (done_tx, _) = watch::channel(None);
         let mut entry = Entry {
-            doc: Document::new(&td.text, td.version, format),
+            doc: Document::opened(&td.text, td.version, format),
             revision: 0,
             wake: wake_tx,
             done: done_tx,
@@ -452,7 +455,7 @@ impl LanguageServer for Backend {
         bump(&mut entry);
         // Replacing an entry drops its wake sender, which ends the old worker.
         self.state().docs.insert(td.uri.clone(), entry);
-        self.spawn_worker(td.uri, wake_rx);
+        self.spawn_worker(td.uri, wake_rx, td.text);
         self.reload_roster().await;
     }
 
