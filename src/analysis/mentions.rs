@@ -293,7 +293,13 @@ impl Ctx<'_> {
         self.key(a, b).into_owned()
     }
     fn is_name_word(&self, i: usize) -> bool {
-        i < self.toks.len() && self.toks[i].kind() == Kind::Word && name_like(self.text(i))
+        let Some(t) = self.toks.get(i) else {
+            return false;
+        };
+        // Asked of every token: a lowercase first letter settles most without slicing.
+        t.kind() == Kind::Word
+            && !self.para.as_bytes()[t.start() as usize].is_ascii_lowercase()
+            && name_like(self.text(i))
     }
     fn lower(&self, i: usize) -> Option<&str> {
         let t = self.toks.get(i)?;
@@ -797,7 +803,8 @@ fn nominal(c: &Ctx, the: usize, m: &mut Found) {
     // Longest lowercase title first ("defense secretary"), then a single head noun.
     let titles = c.toks.get(k).is_some_and(|_| lex.may_start(c.text(k)).1);
     for len in (1..=lex.max_title.min(4)).rev() {
-        if k + len > c.toks.len() {
+        // Past one word only a title will do.
+        if k + len > c.toks.len() || len > 1 && !titles {
             continue;
         }
         if (k..k + len)
