@@ -211,8 +211,13 @@ const STOP_MAX: usize = {
 };
 
 /// Membership in `STOP` for a word (a word has no zero bytes).
+#[cfg(test)]
 fn is_stop(w: &str) -> bool {
-    w.len() <= STOP_MAX && STOP_PACKED.binary_search(&pack(w.as_bytes())).is_ok()
+    is_stop_bytes(w.as_bytes())
+}
+
+fn is_stop_bytes(w: &[u8]) -> bool {
+    w.len() <= STOP_MAX && STOP_PACKED.binary_search(&pack(w)).is_ok()
 }
 
 /// Alphanumeric ASCII bytes.
@@ -225,49 +230,6 @@ const ASCII_ALNUM: [bool; 128] = {
     }
     t
 };
-
-/// Calls `f` with each maximal run of alphanumeric characters of `norm`, in order: the
-/// same words as `norm.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())`,
-/// without decoding ASCII.
-fn for_each_word(norm: &str, mut f: impl FnMut(&str)) {
-    let bytes = norm.as_bytes();
-    // Whether the character at `i` is alphanumeric, and its length.
-    let class = |i: usize| -> (bool, usize) {
-        let b = bytes[i];
-        if b < 0x80 {
-            (ASCII_ALNUM[b as usize], 1)
-        } else {
-            let c = norm[i..].chars().next().unwrap_or_default();
-            (c.is_alphanumeric(), c.len_utf8())
-        }
-    };
-    let mut i = 0;
-    while i < bytes.len() {
-        let (alnum, len) = class(i);
-        if !alnum {
-            i += len;
-            continue;
-        }
-        let start = i;
-        i += len;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b < 0x80 {
-                if !ASCII_ALNUM[b as usize] {
-                    break;
-                }
-                i += 1;
-            } else {
-                let (alnum, len) = class(i);
-                if !alnum {
-                    break;
-                }
-                i += len;
-            }
-        }
-        f(&norm[start..i]);
-    }
-}
 
 /// Keeps the `SKETCH` smallest distinct values offered, sorted: the same as collecting
 /// all, sorting, deduplicating and truncating, without sorting them all.
@@ -295,6 +257,14 @@ fn hash_word(w: &str) -> u64 {
     h.finish()
 }
 
+/// `hash_word` of a word's bytes: `str`'s `Hash` writes its bytes, then 0xff.
+fn hash_bytes(w: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(w);
+    h.write_u8(0xff);
+    h.finish()
+}
+
 /// A bigram's hash as the multiset keeps it.
 fn top(h: u64) -> u32 {
     (h >> 32) as u32
@@ -312,17 +282,20 @@ fn mix(a: u64, b: u64) -> u64 {
 
 impl Fingerprint {
     pub fn of(text: &str) -> Fingerprint {
-        let norm = normalize(text);
-        let exact = hash_word(&norm);
+        // One pass: the text is normalised as `normalize` does (its hash is the exact key)
+        // and each word of the normalised text is hashed as soon as it ends, instead of a
+        // second pass over it. A word is a maximal run of alphanumeric characters of the
+        // normalised text (`of_reference` splits it so).
+        let mut out: Vec<u8> = Vec::with_capacity(text.len());
         let mut words = 0;
-        let mut bigrams = Vec::with_capacity(norm.len() / 5 + 1);
+        let mut bigrams = Vec::with_capacity(text.len() / 5 + 1);
         let mut sketch = BottomK {
             v: Vec::with_capacity(SKETCH),
         };
         let mut prev: Option<(u64, bool)> = None;
         let mut first = 0;
-        for_each_word(&norm, |w| {
-            let cur = (hash_word(w), is_stop(w));
+        let mut on_word = |w: &[u8]| {
+            let cur = (hash_bytes(w), is_stop_bytes(w));
             words += 1;
             if let Some(p) = prev {
                 let h = mix(p.0, cur.0);
@@ -334,7 +307,67 @@ impl Fingerprint {
                 first = cur.0;
             }
             prev = Some(cur);
-        });
+        };
+        // Where the word being written into `out` starts, if one is.
+        let mut word: Option<usize> = None;
+        let mut space = false;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                if ASCII_SPACE[b as usize] {
+                    if let Some(s) = word.take() {
+                        on_word(&out[s..]);
+                    }
+                    space = !out.is_empty();
+                    i += 1;
+                    continue;
+                }
+                if space {
+                    out.push(b' ');
+                    space = false;
+                }
+                let l = ASCII_FOLD[b as usize];
+                if ASCII_ALNUM[l as usize] {
+                    word.get_or_insert(out.len());
+                } else if let Some(s) = word.take() {
+                    on_word(&out[s..]);
+                }
+                out.push(l);
+                i += 1;
+                continue;
+            }
+            let c = text[i..].chars().next().unwrap_or_default();
+            i += c.len_utf8();
+            let Some(c) = fold(c) else { continue };
+            if c.is_whitespace() {
+                if let Some(s) = word.take() {
+                    on_word(&out[s..]);
+                }
+                space = !out.is_empty();
+                continue;
+            }
+            if space {
+                out.push(b' ');
+                space = false;
+            }
+            let mut buf = [0u8; 4];
+            for l in c.to_lowercase() {
+                if l.is_alphanumeric() {
+                    word.get_or_insert(out.len());
+                } else if let Some(s) = word.take() {
+                    on_word(&out[s..]);
+                }
+                out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+        if let Some(s) = word.take() {
+            on_word(&out[s..]);
+        }
+        // Only whole characters were pushed.
+        let norm = std::str::from_utf8(&out).expect("whole UTF-8 characters were pushed");
+        let exact = hash_word(norm.trim_end_matches(is_final_punct));
         if words == 1 {
             let h = mix(first, 0);
             bigrams.push(top(h));
