@@ -228,7 +228,7 @@ fn plausible_surname(w: &str) -> bool {
         )
 }
 
-fn name_words_iter(name: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn name_words_iter(name: &str) -> impl Iterator<Item = &str> {
     name.split(' ')
         .filter(|w| !matches!(*w, "Jr." | "Sr." | "Jr" | "Sr" | "II" | "III"))
 }
@@ -1397,22 +1397,12 @@ fn head_keys(a: &Actor, lower_roles: &[String]) -> Vec<String> {
     }
 }
 
-/// Pass 1a's candidates: names that stand on their own — lexicon entries, cue-made
-/// organisations, titled people and given-name-led full names.
+/// Pass 1a's candidates: names that stand on their own (`Candidate::stands_alone`, kept
+/// in the candidate: decided with the paragraph's mentions, on the threads that find them).
 fn confident(c: &Candidate, lex: &Lexicon) -> bool {
-    !c.weak
-        && match c.kind {
-            Some(ActorKind::Person) => {
-                let mut words = name_words_iter(&c.name);
-                let first = words.next().unwrap_or("");
-                words.next().is_some()
-                    && (lex.given.contains_key(first)
-                        || !c.roles.is_empty()
-                        || c.gender != Gender::Unknown)
-            }
-            Some(_) => true,
-            None => false,
-        }
+    debug_assert_eq!(c.confident, c.stands_alone(lex), "{c:?}");
+    let _ = lex;
+    c.confident
 }
 
 /// The keys a person made before pass 2 is indexed under: every proper suffix of the

@@ -78,6 +78,29 @@ pub struct Candidate {
     /// A bracketed acronym right after it: "World Food Programme (WFP)".
     pub alias: Option<Box<str>>,
     pub in_quote: bool,
+    /// `stands_alone`, kept: linking asks it of every candidate in several passes, where
+    /// reading the name again costs a cache miss each on opening a long draft.
+    pub confident: bool,
+}
+
+impl Candidate {
+    /// A name that stands on its own: a lexicon entry, a cue-made organisation, a titled
+    /// person or a given-name-led full name (linking's pass 1a).
+    pub fn stands_alone(&self, lex: &Lexicon) -> bool {
+        !self.weak
+            && match self.kind {
+                Some(ActorKind::Person) => {
+                    let mut words = crate::analysis::actors::name_words_iter(&self.name);
+                    let first = words.next().unwrap_or("");
+                    words.next().is_some()
+                        && (lex.given.contains_key(first)
+                            || !self.roles.is_empty()
+                            || self.gender != Gender::Unknown)
+                }
+                Some(_) => true,
+                None => false,
+            }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,7 +146,9 @@ struct Found {
 
 impl Found {
     fn done(mut self) -> Mentions {
+        let lex = Lexicon::get();
         for c in &mut self.candidates {
+            c.confident = c.stands_alone(lex);
             // Titles are inserted one at a time: the vector rounds up to four.
             c.roles.shrink_to_fit();
         }
@@ -955,6 +980,7 @@ fn build(
                 the,
                 alias: alias_after(lt - 1).map(String::into_boxed_str),
                 in_quote: c.in_quote[ft],
+                confident: false,
             },
         );
     }
@@ -1127,6 +1153,7 @@ fn build(
                         the: the && ft == a,
                         alias: alias_after(lt - 1).map(String::into_boxed_str),
                         in_quote: c.in_quote[ft],
+                        confident: false,
                     },
                 );
                 p = e;
@@ -1154,6 +1181,7 @@ fn build(
                             the,
                             alias: alias_after(*t - 1).map(String::into_boxed_str),
                             in_quote: c.in_quote[*s],
+                            confident: false,
                         },
                     );
                 }
