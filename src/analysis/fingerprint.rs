@@ -79,7 +79,22 @@ const ASCII_FOLD: [u8; 128] = {
 
 /// The normalised form used for exact comparison.
 pub fn normalize(text: &str) -> String {
-    let mut out: Vec<u8> = Vec::with_capacity(text.len());
+    let mut out = Vec::with_capacity(text.len());
+    normalize_into(text, &mut out, |_| {});
+    // Only whole characters were pushed.
+    let mut out = String::from_utf8(out).expect("normalize pushes whole UTF-8 characters");
+    let keep = out.trim_end_matches(is_final_punct).len();
+    out.truncate(keep);
+    out
+}
+
+/// Appends the normalised form of `text` to `out`, all but the final trim, and calls
+/// `on_word` with each word of it (a maximal run of alphanumeric characters, as
+/// `of_reference` splits the normalised text) as soon as the word ends: `Fingerprint::of`
+/// hashes them in the same pass.
+fn normalize_into(text: &str, out: &mut Vec<u8>, mut on_word: impl FnMut(&[u8])) {
+    // Where the word being written starts, if one is.
+    let mut word: Option<usize> = None;
     let mut space = false;
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -89,6 +104,9 @@ pub fn normalize(text: &str) -> String {
             // ASCII: `fold` changes only the backtick; `char::is_whitespace` is true for
             // exactly the bytes in ASCII_SPACE; lower-casing is per byte.
             if ASCII_SPACE[b as usize] {
+                if let Some(s) = word.take() {
+                    on_word(&out[s..]);
+                }
                 space = !out.is_empty();
                 i += 1;
                 continue;
@@ -97,7 +115,13 @@ pub fn normalize(text: &str) -> String {
                 out.push(b' ');
                 space = false;
             }
-            out.push(ASCII_FOLD[b as usize]);
+            let l = ASCII_FOLD[b as usize];
+            if ASCII_ALNUM[l as usize] {
+                word.get_or_insert(out.len());
+            } else if let Some(s) = word.take() {
+                on_word(&out[s..]);
+            }
+            out.push(l);
             i += 1;
             continue;
         }
@@ -105,6 +129,9 @@ pub fn normalize(text: &str) -> String {
         i += c.len_utf8();
         let Some(c) = fold(c) else { continue };
         if c.is_whitespace() {
+            if let Some(s) = word.take() {
+                on_word(&out[s..]);
+            }
             space = !out.is_empty();
             continue;
         }
@@ -113,19 +140,18 @@ pub fn normalize(text: &str) -> String {
             space = false;
         }
         let mut buf = [0u8; 4];
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase() as u8);
-        } else {
-            for l in c.to_lowercase() {
-                out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+        for l in c.to_lowercase() {
+            if l.is_alphanumeric() {
+                word.get_or_insert(out.len());
+            } else if let Some(s) = word.take() {
+                on_word(&out[s..]);
             }
+            out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
         }
     }
-    // Only whole characters were pushed.
-    let mut out = String::from_utf8(out).expect("normalize pushes whole UTF-8 characters");
-    let keep = out.trim_end_matches(is_final_punct).len();
-    out.truncate(keep);
-    out
+    if let Some(s) = word.take() {
+        on_word(&out[s..]);
+    }
 }
 
 /// The slower reference form of `normalize`, for the equivalence test.
@@ -282,10 +308,8 @@ fn mix(a: u64, b: u64) -> u64 {
 
 impl Fingerprint {
     pub fn of(text: &str) -> Fingerprint {
-        // One pass: the text is normalised as `normalize` does (its hash is the exact key)
-        // and each word of the normalised text is hashed as soon as it ends, instead of a
-        // second pass over it. A word is a maximal run of alphanumeric characters of the
-        // normalised text (`of_reference` splits it so).
+        // One pass: the text is normalised (its hash is the exact key) and each word of it
+        // is hashed as soon as it ends, instead of a second pass over it.
         let mut out: Vec<u8> = Vec::with_capacity(text.len());
         let mut words = 0;
         let mut bigrams = Vec::with_capacity(text.len() / 5 + 1);
@@ -294,7 +318,7 @@ impl Fingerprint {
         };
         let mut prev: Option<(u64, bool)> = None;
         let mut first = 0;
-        let mut on_word = |w: &[u8]| {
+        let on_word = |w: &[u8]| {
             let cur = (hash_bytes(w), is_stop_bytes(w));
             words += 1;
             if let Some(p) = prev {
@@ -308,63 +332,7 @@ impl Fingerprint {
             }
             prev = Some(cur);
         };
-        // Where the word being written into `out` starts, if one is.
-        let mut word: Option<usize> = None;
-        let mut space = false;
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b < 0x80 {
-                if ASCII_SPACE[b as usize] {
-                    if let Some(s) = word.take() {
-                        on_word(&out[s..]);
-                    }
-                    space = !out.is_empty();
-                    i += 1;
-                    continue;
-                }
-                if space {
-                    out.push(b' ');
-                    space = false;
-                }
-                let l = ASCII_FOLD[b as usize];
-                if ASCII_ALNUM[l as usize] {
-                    word.get_or_insert(out.len());
-                } else if let Some(s) = word.take() {
-                    on_word(&out[s..]);
-                }
-                out.push(l);
-                i += 1;
-                continue;
-            }
-            let c = text[i..].chars().next().unwrap_or_default();
-            i += c.len_utf8();
-            let Some(c) = fold(c) else { continue };
-            if c.is_whitespace() {
-                if let Some(s) = word.take() {
-                    on_word(&out[s..]);
-                }
-                space = !out.is_empty();
-                continue;
-            }
-            if space {
-                out.push(b' ');
-                space = false;
-            }
-            let mut buf = [0u8; 4];
-            for l in c.to_lowercase() {
-                if l.is_alphanumeric() {
-                    word.get_or_insert(out.len());
-                } else if let Some(s) = word.take() {
-                    on_word(&out[s..]);
-                }
-                out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
-            }
-        }
-        if let Some(s) = word.take() {
-            on_word(&out[s..]);
-        }
+        normalize_into(text, &mut out, on_word);
         // Only whole characters were pushed.
         let norm = std::str::from_utf8(&out).expect("whole UTF-8 characters were pushed");
         let exact = hash_word(norm.trim_end_matches(is_final_punct));
