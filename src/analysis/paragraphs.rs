@@ -302,9 +302,11 @@ pub fn split_again(
                 || s.contains("-->")
                 || mark.is_some_and(|m| s.trim_end() == m)
         });
-        // The blank line closing the window was there before the change too: how a block
+        // The blank line closing the window was there before the change too: how a line
         // reads can depend on a blank line before it (after one, a line indented four
-        // spaces is code; right after a paragraph's line, a heading that interrupts it).
+        // spaces is code; right after a paragraph's line, a line of that paragraph). The
+        // property test found a case when such a line read as a heading; it reads as
+        // CommonMark says now, and this keeps any such case from splitting wrongly.
         let closed = to_end || {
             let start = text[..we - 1].rfind('\n').map_or(0, |i| i + 1);
             closed && start > text.len() - suffix
@@ -476,8 +478,13 @@ fn markdown_blocks(text: &str, lines: &[Line]) -> Vec<Paragraph> {
             i = j + 1;
             continue;
         }
-        if indent >= 4 && b.group.is_none() {
-            continue; // indented code
+        if indent >= 4 {
+            // Four spaces in, no block starts (CommonMark): after a blank line the line is
+            // code, inside a block a line of it ("    ## x" does not end a paragraph).
+            if b.group.is_some() {
+                b.push_line(BlockKind::Paragraph, content, l);
+            }
+            continue;
         }
         if t.starts_with('#') {
             let hashes = t.bytes().take_while(|&c| c == b'#').count();
@@ -816,8 +823,11 @@ mod reference {
                 i = j + 1;
                 continue;
             }
-            if indent >= 4 && b.group.is_none() {
-                continue; // indented code
+            if indent >= 4 {
+                if b.group.is_some() {
+                    b.push_line(BlockKind::Paragraph, content, l);
+                }
+                continue;
             }
             if t.starts_with('#') {
                 let hashes = t.bytes().take_while(|&c| c == b'#').count();
@@ -1162,9 +1172,19 @@ mod tests {
     }
 
     #[test]
-    fn a_blank_line_typed_before_a_heading_that_interrupted_a_paragraph_splits_in_full() {
-        // Indented four spaces, the line read as a heading ending the paragraph above it;
-        // after a blank line it is code.
+    fn a_line_indented_four_spaces_goes_on_with_the_paragraph_above_it() {
+        // CommonMark: four spaces in, no block starts; "## Head" is not a heading here.
+        let text = "One.\n\nTwo ends here\n    ## Head ##\n\n    code\n";
+        let ps = split(text, Format::Markdown);
+        let read: Vec<&str> = ps.iter().map(|p| &text[p.span.start..p.span.end]).collect();
+        assert_eq!(read, ["One.", "Two ends here\n    ## Head ##"], "{ps:?}");
+        assert!(ps.iter().all(|p| p.kind == BlockKind::Paragraph));
+    }
+
+    #[test]
+    fn a_blank_line_typed_above_an_indented_line_of_a_paragraph_agrees_with_a_full_split() {
+        // Indented four spaces, the line is part of the paragraph above it; after a blank
+        // line it is code.
         let old = "One.\n\nTwo ends here word\n    ## Head ##";
         let at = old.find("word").unwrap();
         split_again_after_in(Format::Markdown, old, at, 5, "---\n\n");
