@@ -1,4 +1,6 @@
-//! Throughput of each analysis pass and of the whole analysis, in words per second, on
+//! Throughput of each analysis pass (`pass/*`: split, cache keys, the per-paragraph facts
+//! and their passes — tokens, quote marks, mentions, fingerprints — name linking,
+//! duplicates, line index) and of the whole analysis, in words per second, on
 //! generated drafts of 10k, 100k and 1M words; and re-analysis after a one-character edit
 //! with the `Analyzer` (and its per-paragraph cache) reused, as the server does.
 //!
@@ -17,7 +19,8 @@ use criterion::{
 };
 
 use copydesk::analysis::{
-    self, duplicates, fingerprint, paragraphs, Analyzer, Config, Format, LineIndex, ParagraphFacts,
+    self, actors, duplicates, fingerprint, mentions, paragraphs, quotes, tokens, Analyzer, Config,
+    Format, LineIndex, ParagraphFacts,
 };
 
 pub const SIZES: [(usize, &str); 3] = [(10_000, "10k"), (100_000, "100k"), (1_000_000, "1M")];
@@ -95,6 +98,61 @@ fn passes(c: &mut Criterion) {
                     .map(|p| fingerprint::Fingerprint::of(&text[p.span.start..p.span.end]).exact)
                     .fold(0u64, |a, k| a ^ k)
             })
+        });
+        // The per-paragraph facts (on one core), and the passes they are made of.
+        let bodies: Vec<&str> = case
+            .paragraphs
+            .iter()
+            .map(|p| &text[p.span.start..p.span.end])
+            .collect();
+        g.bench_function(BenchmarkId::new("facts", case.label), |b| {
+            b.iter(|| {
+                bodies
+                    .iter()
+                    .map(|t| ParagraphFacts::compute(t).link_digest)
+                    .fold(0u64, |a, k| a ^ k)
+            })
+        });
+        g.bench_function(BenchmarkId::new("tokens", case.label), |b| {
+            b.iter(|| {
+                bodies
+                    .iter()
+                    .map(|t| tokens::tokenize(t).len())
+                    .sum::<usize>()
+            })
+        });
+        g.bench_function(BenchmarkId::new("quote_marks", case.label), |b| {
+            b.iter(|| bodies.iter().map(|t| quotes::scan(t).len()).sum::<usize>())
+        });
+        g.bench_function(BenchmarkId::new("mentions", case.label), |b| {
+            b.iter(|| {
+                bodies
+                    .iter()
+                    .zip(&case.facts)
+                    .map(|(t, f)| {
+                        mentions::extract(t, &f.tokens, &f.quotes, f.headline)
+                            .candidates
+                            .len()
+                    })
+                    .sum::<usize>()
+            })
+        });
+        // Linking names afresh over the whole draft (what opening it runs; a keystroke
+        // patches the last result instead).
+        let views: Vec<actors::ParaView> = bodies
+            .iter()
+            .zip(&case.facts)
+            .map(|(t, f)| actors::ParaView {
+                text: t,
+                tokens: &f.tokens,
+                mentions: &f.mentions,
+                quotes: &f.quotes,
+                digest: f.link_digest,
+                key: fingerprint::content_key(t),
+            })
+            .collect();
+        g.bench_function(BenchmarkId::new("link_names", case.label), |b| {
+            b.iter(|| actors::link_names(black_box(&views), None))
         });
         g.bench_function(BenchmarkId::new("duplicates", case.label), |b| {
             b.iter(|| {
