@@ -117,14 +117,19 @@ impl WordBits {
 /// a word one ends only beside a character that is neither.
 fn first_token_texts(key: &str) -> impl Iterator<Item = &str> {
     let word = key.split(char::is_whitespace).next().unwrap_or("");
-    let mut chars = word.char_indices().peekable();
-    std::iter::from_fn(move || loop {
+    // Most first words are letters only: then the word itself is the one text.
+    let plain = !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphanumeric());
+    let mut chars = word[if plain { word.len() } else { 0 }..]
+        .char_indices()
+        .peekable();
+    let marked = std::iter::from_fn(move || loop {
         let (i, c) = chars.next()?;
         let next_alnum = chars.peek().is_some_and(|(_, n)| n.is_alphanumeric());
         if !c.is_alphanumeric() || !next_alnum {
             return Some(&word[..i + c.len_utf8()]);
         }
-    })
+    });
+    std::iter::once(word).filter(move |_| plain).chain(marked)
 }
 
 /// A set of (length up to 15, first byte, last byte) triples, one bit each.
@@ -157,6 +162,34 @@ impl Sieve {
     fn may_hold(&self, w: &[u8]) -> bool {
         let s = Sieve::slot(w);
         self.bits[s / 64] & (1 << (s % 64)) != 0
+    }
+}
+
+/// A list line's tab-separated fields (the lists use at most four), without a vector
+/// for each of the lexicon's eight thousand lines.
+struct Fields<'a> {
+    v: [&'a str; 4],
+    n: usize,
+}
+
+impl<'a> Fields<'a> {
+    fn of(line: &'a str) -> Self {
+        let mut f = Fields { v: [""; 4], n: 0 };
+        for (slot, field) in f.v.iter_mut().zip(line.split('\t')) {
+            *slot = field;
+            f.n += 1;
+        }
+        f
+    }
+    fn get(&self, i: usize) -> Option<&&'a str> {
+        self.v[..self.n].get(i)
+    }
+}
+
+impl<'a> std::ops::Index<usize> for Fields<'a> {
+    type Output = &'a str;
+    fn index(&self, i: usize) -> &&'a str {
+        &self.v[..self.n][i]
     }
 }
 
@@ -213,7 +246,7 @@ impl Lexicon {
             lex.phrases.entry(key.to_string()).or_insert(e);
         };
         for l in lines(include_str!("data/countries.tsv")) {
-            let f: Vec<&str> = l.split('\t').collect();
+            let f = Fields::of(l);
             let i = lex.countries.len();
             lex.countries.push(Country {
                 name: f[0].to_string(),
@@ -231,7 +264,7 @@ impl Lexicon {
             }
         }
         for l in lines(include_str!("data/organizations.tsv")) {
-            let f: Vec<&str> = l.split('\t').collect();
+            let f = Fields::of(l);
             let sub = subtype(f.get(1).copied().unwrap_or(""));
             let e = Entry::Org {
                 name: f[0].to_string(),
@@ -245,22 +278,22 @@ impl Lexicon {
             }
         }
         for l in lines(include_str!("data/places.tsv")) {
-            let f: Vec<&str> = l.split('\t').collect();
+            let f = Fields::of(l);
             let sub = subtype(f.get(1).copied().unwrap_or(""));
             add_phrase(&mut lex, f[0], Entry::Place { subtype: sub });
         }
         for l in lines(include_str!("data/given_names.tsv")) {
-            let f: Vec<&str> = l.split('\t').collect();
+            let f = Fields::of(l);
             lex.given
                 .insert(f[0].to_string(), Gender::parse(f.get(1).unwrap_or(&"")));
         }
         for l in lines(include_str!("data/honorifics.tsv")) {
-            let f: Vec<&str> = l.split('\t').collect();
+            let f = Fields::of(l);
             lex.honorifics
                 .insert(f[0].to_string(), Gender::parse(f.get(1).unwrap_or(&"")));
         }
         for l in lines(include_str!("data/titles.tsv")) {
-            let f: Vec<&str> = l.split('\t').collect();
+            let f = Fields::of(l);
             if f.get(1) == Some(&"abbrev") {
                 if let Some(exp) = f.get(2) {
                     lex.title_abbrevs.insert(f[0].to_string(), exp.to_string());
@@ -282,7 +315,7 @@ impl Lexicon {
             .map(str::to_lowercase)
             .collect();
         for l in lines(include_str!("data/speech_verbs.tsv")) {
-            let f: Vec<&str> = l.split('\t').collect();
+            let f = Fields::of(l);
             lex.speech_verbs
                 .insert(f[0].to_lowercase(), f.get(1).unwrap_or(&f[0]).to_string());
         }
