@@ -469,6 +469,15 @@ fn markdown_blocks(text: &str, lines: &[Line]) -> Vec<Paragraph> {
         let indent = leading_spaces(s);
         let t = s.trim_start();
         let content = l.start + (s.len() - t.len());
+        if indent >= 4 {
+            // Four spaces in, no block starts (CommonMark), a comment neither: after a
+            // blank line the line is code, inside a block a line of it ("    ## x" does
+            // not end a paragraph).
+            if b.group.is_some() {
+                b.push_line(BlockKind::Paragraph, content, l);
+            }
+            continue;
+        }
         if t.starts_with("<!--") {
             b.flush();
             let mut j = i - 1;
@@ -476,14 +485,6 @@ fn markdown_blocks(text: &str, lines: &[Line]) -> Vec<Paragraph> {
                 j += 1;
             }
             i = j + 1;
-            continue;
-        }
-        if indent >= 4 {
-            // Four spaces in, no block starts (CommonMark): after a blank line the line is
-            // code, inside a block a line of it ("    ## x" does not end a paragraph).
-            if b.group.is_some() {
-                b.push_line(BlockKind::Paragraph, content, l);
-            }
             continue;
         }
         if t.starts_with('#') {
@@ -814,6 +815,12 @@ mod reference {
             let indent = leading_spaces(s);
             let t = s.trim_start();
             let content = l.start + (s.len() - t.len());
+            if indent >= 4 {
+                if b.group.is_some() {
+                    b.push_line(BlockKind::Paragraph, content, l);
+                }
+                continue;
+            }
             if t.starts_with("<!--") {
                 b.flush();
                 let mut j = i - 1;
@@ -821,12 +828,6 @@ mod reference {
                     j += 1;
                 }
                 i = j + 1;
-                continue;
-            }
-            if indent >= 4 {
-                if b.group.is_some() {
-                    b.push_line(BlockKind::Paragraph, content, l);
-                }
                 continue;
             }
             if t.starts_with('#') {
@@ -1179,6 +1180,15 @@ mod tests {
         let read: Vec<&str> = ps.iter().map(|p| &text[p.span.start..p.span.end]).collect();
         assert_eq!(read, ["One.", "Two ends here\n    ## Head ##"], "{ps:?}");
         assert!(ps.iter().all(|p| p.kind == BlockKind::Paragraph));
+        // Nor does an indented comment mark: the paragraphs after it are still read.
+        let text = "One.\n    <!-- not a comment\n\nTwo.\n\n    <!-- code\n\nThree.\n";
+        let ps = split(text, Format::Markdown);
+        let read: Vec<&str> = ps.iter().map(|p| &text[p.span.start..p.span.end]).collect();
+        assert_eq!(
+            read,
+            ["One.\n    <!-- not a comment", "Two.", "Three."],
+            "{ps:?}"
+        );
     }
 
     #[test]
