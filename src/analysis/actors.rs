@@ -11,7 +11,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::chunked::Chunked;
 use super::lexicon::{Gender, Lexicon};
-use super::mentions::{ActorKind, Candidate, Mentions, Nominal, PronounClass, Via, ORG_HEADS};
+use super::mentions::{
+    name_words_iter, ActorKind, Candidate, Mentions, Nominal, PronounClass, Via, ORG_HEADS,
+};
 use super::quotes::QuoteMarks;
 use super::roster::Roster;
 use super::tokens::Token;
@@ -228,11 +230,6 @@ fn plausible_surname(w: &str) -> bool {
         )
 }
 
-pub(crate) fn name_words_iter(name: &str) -> impl Iterator<Item = &str> {
-    name.split(' ')
-        .filter(|w| !matches!(*w, "Jr." | "Sr." | "Jr" | "Sr" | "II" | "III"))
-}
-
 fn name_words(name: &str) -> Vec<&str> {
     name_words_iter(name).collect()
 }
@@ -376,27 +373,25 @@ struct Renumbered {
 impl Renumbered {
     /// An actor's new number from its old one (`None`: the one dropped).
     fn map(&self, i: usize) -> Option<usize> {
-        let i = match self.gone {
-            Some(r) if i == r => return None,
-            Some(r) if i > r => i - 1,
-            _ => i,
-        };
-        Some(match self.came {
-            Some(n) if i >= n => i + 1,
-            _ => i,
-        })
+        Renumbered::through(i, self.gone, self.came)
     }
 
     /// An actor's old number from its new one (`None`: the one made).
     fn unmap(&self, j: usize) -> Option<usize> {
-        let j = match self.came {
-            Some(n) if j == n => return None,
-            Some(n) if j > n => j - 1,
-            _ => j,
+        Renumbered::through(j, self.came, self.gone)
+    }
+
+    /// Number `i` once the entry at `out` is taken out and one put in at `into`; the two
+    /// directions of the renumbering swap them.
+    fn through(i: usize, out: Option<usize>, into: Option<usize>) -> Option<usize> {
+        let i = match out {
+            Some(r) if i == r => return None,
+            Some(r) if i > r => i - 1,
+            _ => i,
         };
-        Some(match self.gone {
-            Some(r) if j >= r => j + 1,
-            _ => j,
+        Some(match into {
+            Some(n) if i >= n => i + 1,
+            _ => i,
         })
     }
 }
@@ -1401,7 +1396,6 @@ fn head_keys(a: &Actor, lower_roles: &[String]) -> Vec<String> {
 /// in the candidate: decided with the paragraph's mentions, on the threads that find them).
 fn confident(c: &Candidate, lex: &Lexicon) -> bool {
     debug_assert_eq!(c.confident, c.stands_alone(lex), "{c:?}");
-    let _ = lex;
     c.confident
 }
 

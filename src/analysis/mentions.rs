@@ -90,7 +90,7 @@ impl Candidate {
         !self.weak
             && match self.kind {
                 Some(ActorKind::Person) => {
-                    let mut words = crate::analysis::actors::name_words_iter(&self.name);
+                    let mut words = name_words_iter(&self.name);
                     let first = words.next().unwrap_or("");
                     words.next().is_some()
                         && (lex.given.contains_key(first)
@@ -101,6 +101,12 @@ impl Candidate {
                 None => false,
             }
     }
+}
+
+/// The words of a name without its generational suffix ("Jr.", "III").
+pub fn name_words_iter(name: &str) -> impl Iterator<Item = &str> {
+    name.split(' ')
+        .filter(|w| !matches!(*w, "Jr." | "Sr." | "Jr" | "Sr" | "II" | "III"))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -404,7 +410,10 @@ fn items(c: &Ctx, a: usize, b: usize, headline_run: bool) -> Vec<Item> {
         // Longest lexicon phrase or title starting here.
         let mut best: Option<Item> = None;
         let mut best_len = 0;
-        let (phrases, titles) = lex.may_start(c.text(i));
+        let (phrases, titles) = (
+            lex.may_start_phrase(c.text(i)),
+            lex.may_start_title(c.text(i)),
+        );
         let max = if phrases || titles {
             (b - i).min(lex.max_phrase.max(lex.max_title))
         } else {
@@ -826,7 +835,10 @@ fn nominal(c: &Ctx, the: usize, m: &mut Found) {
         }
     }
     // Longest lowercase title first ("defense secretary"), then a single head noun.
-    let titles = c.toks.get(k).is_some_and(|_| lex.may_start(c.text(k)).1);
+    let titles = c
+        .toks
+        .get(k)
+        .is_some_and(|_| lex.may_start_title(c.text(k)));
     for len in (1..=lex.max_title.min(4)).rev() {
         // Past one word only a title will do.
         if k + len > c.toks.len() || len > 1 && !titles {
@@ -846,7 +858,7 @@ fn nominal(c: &Ctx, the: usize, m: &mut Found) {
         if head_ok {
             let next_lower_noun = c.lower(k + len).is_some_and(|w| {
                 w.chars().all(char::is_lowercase)
-                    && (lex.may_start(w).1 && lex.title(w).is_some()
+                    && (lex.may_start_title(w) && lex.title(w).is_some()
                         || lex.nominal_heads.contains(w))
             });
             if next_lower_noun {

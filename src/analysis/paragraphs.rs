@@ -231,11 +231,16 @@ fn plain_paragraphs(
 
 /// Is the line that ends just before `at` (a line start) blank?
 fn blank_line_before(text: &str, at: usize) -> bool {
+    blank_line_start(text, at).is_some()
+}
+
+/// Where the line ending just before `at` starts, if it is blank.
+fn blank_line_start(text: &str, at: usize) -> Option<usize> {
     if at == 0 || text.as_bytes().get(at - 1) != Some(&b'\n') {
-        return false;
+        return None;
     }
     let start = text[..at - 1].rfind('\n').map_or(0, |i| i + 1);
-    is_blank(&text[start..at - 1])
+    is_blank(&text[start..at - 1]).then_some(start)
 }
 
 /// `split` of `text`, from the split of the last text (`old`, of a text `old_len` bytes
@@ -307,10 +312,8 @@ pub fn split_again(
         // spaces is code; right after a paragraph's line, a line of that paragraph). The
         // property test found a case when such a line read as a heading; it reads as
         // CommonMark says now, and this keeps any such case from splitting wrongly.
-        let closed = to_end || {
-            let start = text[..we - 1].rfind('\n').map_or(0, |i| i + 1);
-            closed && start > text.len() - suffix
-        };
+        let closed =
+            to_end || blank_line_start(text, we).is_some_and(|start| start > text.len() - suffix);
         if reaches_out || !opened || !closed {
             return None;
         }

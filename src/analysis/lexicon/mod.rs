@@ -69,45 +69,57 @@ pub struct Lexicon {
     pub nominal_heads: FxHashSet<String>,
     /// Words that take a following '.' as part of themselves ("Mr.", "Sen.", "Inc.").
     pub abbreviations: FxHashSet<String>,
-    /// The (length, first letter, last letter) of each speech-verb form: three words in
-    /// four are ruled out without hashing them (`speech_lemma` is asked of every
-    /// lowercase word).
-    speech_sieve: Sieve,
+    /// The (length, first letter, last letter) of each speech-verb form (`shape_slot`):
+    /// three words in four are ruled out without hashing them (`speech_lemma` is asked of
+    /// every lowercase word).
+    speech_shapes: Bits,
     /// The texts a phrase's first token can have (`first_token_texts`), and the same of
-    /// titles in lowercase: the longest-match search tries every sub-run of every
-    /// capitalised run, and most words start neither, which one bit says.
-    phrase_starts: WordBits,
-    title_starts: WordBits,
+    /// titles in lowercase (`word_slot`): the longest-match search tries every sub-run of
+    /// every capitalised run, and most words start neither, which one bit says.
+    phrase_starts: Bits,
+    title_starts: Bits,
 }
 
-/// A set of words as one bit each of a hash: no false negatives, and about one false
-/// positive in a hundred for the few thousand first words of phrases.
-struct WordBits {
+/// Prefilters for the look-ups asked of every word: a set of slots, one bit each, with
+/// no false negatives.
+struct Bits {
     bits: Box<[u64]>,
 }
 
-impl Default for WordBits {
+impl Default for Bits {
     fn default() -> Self {
-        WordBits {
-            bits: vec![0; WordBits::SLOTS / 64].into_boxed_slice(),
+        Bits {
+            bits: vec![0; Bits::SLOTS / 64].into_boxed_slice(),
         }
     }
 }
 
-impl WordBits {
+impl Bits {
     const SLOTS: usize = 1 << 18;
-    fn slot(bytes: impl Iterator<Item = u8>) -> usize {
-        let h = bytes.fold(0u64, |h, b| {
-            (h.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
-        });
-        (h >> (64 - 18)) as usize
-    }
-    fn insert(&mut self, word: &[u8]) {
-        let s = WordBits::slot(word.iter().copied());
-        self.bits[s / 64] |= 1 << (s % 64);
+    fn set(&mut self, slot: usize) {
+        self.bits[slot / 64] |= 1 << (slot % 64);
     }
     fn has(&self, slot: usize) -> bool {
         self.bits[slot / 64] & (1 << (slot % 64)) != 0
+    }
+}
+
+/// A word's slot by a hash of its bytes: about one false positive in a hundred for the
+/// few thousand first words of phrases.
+fn word_slot(bytes: impl Iterator<Item = u8>) -> usize {
+    let h = bytes.fold(0u64, |h, b| {
+        (h.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+    });
+    (h >> (64 - 18)) as usize
+}
+
+/// A word's slot by its length (up to 15), first and last byte: cheaper than a hash.
+fn shape_slot(w: &[u8]) -> usize {
+    match w {
+        [] => 0,
+        [first, .., last] | [first @ last] => {
+            (w.len().min(15) << 12) | ((*first as usize & 63) << 6) | (*last as usize & 63)
+        }
     }
 }
 
@@ -130,39 +142,6 @@ fn first_token_texts(key: &str) -> impl Iterator<Item = &str> {
         }
     });
     std::iter::once(word).filter(move |_| plain).chain(marked)
-}
-
-/// A set of (length up to 15, first byte, last byte) triples, one bit each.
-struct Sieve {
-    bits: Box<[u64]>,
-}
-
-impl Default for Sieve {
-    fn default() -> Self {
-        Sieve {
-            bits: vec![0; (1 << 16) / 64].into_boxed_slice(),
-        }
-    }
-}
-
-impl Sieve {
-    fn slot(w: &[u8]) -> usize {
-        match w {
-            [] => 0,
-            [first, .., last] | [first @ last] => {
-                (w.len().min(15) << 12) | ((*first as usize & 63) << 6) | (*last as usize & 63)
-            }
-        }
-    }
-    fn insert(&mut self, w: &[u8]) {
-        let s = Sieve::slot(w);
-        self.bits[s / 64] |= 1 << (s % 64);
-    }
-    /// False only if no word inserted has the same length, first and last byte.
-    fn may_hold(&self, w: &[u8]) -> bool {
-        let s = Sieve::slot(w);
-        self.bits[s / 64] & (1 << (s % 64)) != 0
-    }
 }
 
 /// A list line's tab-separated fields (the lists use at most four), without a vector
@@ -320,17 +299,17 @@ impl Lexicon {
                 .insert(f[0].to_lowercase(), f.get(1).unwrap_or(&f[0]).to_string());
         }
         for form in lex.speech_verbs.keys() {
-            lex.speech_sieve.insert(form.as_bytes());
+            lex.speech_shapes.set(shape_slot(form.as_bytes()));
         }
         for key in lex.phrases.keys() {
             for first in first_token_texts(key) {
-                lex.phrase_starts.insert(first.as_bytes());
+                lex.phrase_starts.set(word_slot(first.bytes()));
             }
         }
         for key in lex.titles.keys() {
             let key = std::str::from_utf8(key).expect("titles are keyed by lowercased text");
             for first in first_token_texts(key) {
-                lex.title_starts.insert(first.as_bytes());
+                lex.title_starts.set(word_slot(first.bytes()));
             }
         }
         // Only forms written with a period in the lists ("Sen.", "Sept.", "Inc.") keep it.
@@ -372,22 +351,25 @@ impl Lexicon {
             .map(String::as_str)
     }
 
-    /// Whether a phrase (exact case) or a title (any case) may start with the token
-    /// `first`; false only if none does. Titles are ruled out only for ASCII words, whose
-    /// lowercase is the start of their phrase's.
-    pub fn may_start(&self, first: &str) -> (bool, bool) {
-        let b = first.as_bytes();
-        let phrase = self.phrase_starts.has(WordBits::slot(b.iter().copied()));
-        let title = !first.is_ascii()
+    /// Whether a phrase (exact case) may start with the token `first`; false only if
+    /// none does.
+    pub fn may_start_phrase(&self, first: &str) -> bool {
+        self.phrase_starts.has(word_slot(first.bytes()))
+    }
+
+    /// Whether a title (any case) may start with the token `first`; false only if none
+    /// does. Only ASCII words are ruled out: their lowercase is the start of their
+    /// phrase's.
+    pub fn may_start_title(&self, first: &str) -> bool {
+        !first.is_ascii()
             || self
                 .title_starts
-                .has(WordBits::slot(b.iter().map(u8::to_ascii_lowercase)));
-        (phrase, title)
+                .has(word_slot(first.bytes().map(|b| b.to_ascii_lowercase())))
     }
 
     pub fn speech_lemma(&self, word: &str) -> Option<&str> {
         if word.bytes().all(|b| b.is_ascii_lowercase()) {
-            if !self.speech_sieve.may_hold(word.as_bytes()) {
+            if !self.speech_shapes.has(shape_slot(word.as_bytes())) {
                 return None;
             }
             self.speech_verbs.get(word).map(String::as_str)
@@ -434,7 +416,10 @@ mod tests {
         for key in l.phrases.keys() {
             let toks = crate::analysis::tokens::tokenize(key);
             let first = toks[0].text(key);
-            assert!(l.may_start(first).0, "phrase {key:?} starting {first:?}");
+            assert!(
+                l.may_start_phrase(first),
+                "phrase {key:?} starting {first:?}"
+            );
         }
         for natural in l.titles.values() {
             for form in [
@@ -444,15 +429,18 @@ mod tests {
             ] {
                 let toks = crate::analysis::tokens::tokenize(&form);
                 let first = toks[0].text(&form);
-                assert!(l.may_start(first).1, "title {form:?} starting {first:?}");
+                assert!(
+                    l.may_start_title(first),
+                    "title {form:?} starting {first:?}"
+                );
             }
         }
-        let (phrase, title) = l.may_start("Okafor");
+        let (phrase, title) = (l.may_start_phrase("Okafor"), l.may_start_title("Okafor"));
         assert!(!phrase && !title, "a surname starts neither");
-        assert!(!l.may_start("The").1);
+        assert!(!l.may_start_title("The"));
         for verb in l.speech_verbs.keys() {
-            assert!(l.speech_sieve.may_hold(verb.as_bytes()), "{verb}");
+            assert!(l.speech_shapes.has(shape_slot(verb.as_bytes())), "{verb}");
         }
-        assert!(!l.speech_sieve.may_hold(b"the"));
+        assert!(!l.speech_shapes.has(shape_slot(b"the")));
     }
 }
