@@ -278,7 +278,7 @@ fn is_all_caps(word: &str) -> bool {
 
 #[derive(Clone, Debug)]
 enum Item {
-    Lex(Entry, usize, usize),
+    Lex(&'static Entry, usize, usize),
     Title(String, usize, usize),
     Honorific(Gender, usize),
     Separator,
@@ -291,7 +291,8 @@ struct Ctx<'a> {
     toks: &'a [Token],
     lex: &'static Lexicon,
     headline: bool,
-    in_quote: Vec<bool>,
+    /// Quotations' inner starts, sorted, each with the furthest inner end up to it.
+    quote_reach: Vec<(u32, u32)>,
 }
 
 impl Ctx<'_> {
@@ -336,6 +337,11 @@ impl Ctx<'_> {
         let t = self.toks.get(i)?;
         (t.kind() == Kind::Word).then(|| self.text(i))
     }
+    fn in_quote(&self, i: usize) -> bool {
+        let t = self.toks[i];
+        let opened = self.quote_reach.partition_point(|q| q.0 <= t.start());
+        opened > 0 && t.end() <= self.quote_reach[opened - 1].1
+    }
     fn is_punct(&self, i: usize, p: &str) -> bool {
         self.toks
             .get(i)
@@ -366,7 +372,6 @@ fn runs(c: &Ctx) -> Vec<(usize, usize)> {
             let Some(w) = c.toks.get(j) else { break };
             let next_name = c.is_name_word(j + 1);
             let word = w.text(c.para);
-            let last_is_cue = c.lex.org_cues.contains(c.text(j - 1));
             let joins = match w.kind() {
                 Kind::Word => {
                     next_name
@@ -383,7 +388,8 @@ fn runs(c: &Ctx) -> Vec<(usize, usize)> {
                                 | "du"
                                 | "da"
                         ) || (matches!(word, "and" | "the") && has_of)
-                            || (matches!(word, "for" | "on") && last_is_cue))
+                            || (matches!(word, "for" | "on")
+                                && c.lex.org_cues.contains(c.text(j - 1))))
                 }
                 Kind::Possessive => next_name && (word == "\u{2019}" || word == "'"),
                 Kind::Punct => next_name && word == "&",
@@ -401,9 +407,11 @@ fn runs(c: &Ctx) -> Vec<(usize, usize)> {
     out
 }
 
-fn items(c: &Ctx, a: usize, b: usize, headline_run: bool) -> Vec<Item> {
+/// The items of run `a..b`, into `out` (cleared first: one buffer serves every run of a
+/// paragraph).
+fn items(c: &Ctx, a: usize, b: usize, headline_run: bool, out: &mut Vec<Item>) {
     let lex = c.lex;
-    let mut out = Vec::new();
+    out.clear();
     let mut i = a;
     while i < b {
         let t = c.toks[i];
@@ -444,7 +452,7 @@ fn items(c: &Ctx, a: usize, b: usize, headline_run: bool) -> Vec<Item> {
                 if surname {
                     break;
                 }
-                best = Some(Item::Lex(e.clone(), i, i + len));
+                best = Some(Item::Lex(e, i, i + len));
                 best_len = len;
                 break;
             }
@@ -472,7 +480,7 @@ fn items(c: &Ctx, a: usize, b: usize, headline_run: bool) -> Vec<Item> {
                 if let Some(e @ Entry::Place { .. } | e @ Entry::Country(_)) =
                     lex.phrases.get(&title_case)
                 {
-                    best = Some(Item::Lex(e.clone(), i, i + 1));
+                    best = Some(Item::Lex(e, i, i + 1));
                     best_len = 1;
                 }
             }
@@ -503,7 +511,6 @@ fn items(c: &Ctx, a: usize, b: usize, headline_run: bool) -> Vec<Item> {
         out.push(item);
         i += 1;
     }
-    out
 }
 
 /// "Bill Veeck said", "Will Okafor voted": a word that is also a given name, opening a
@@ -714,34 +721,29 @@ fn appositive(c: &Ctx, last: usize, runs: &[(usize, usize)]) -> (Vec<String>, Op
 
 pub fn extract(para: &str, toks: &[Token], quotes: &[QuoteMarks], headline: bool) -> Mentions {
     let lex = Lexicon::get();
-    // Is each token inside some quotation? A sweep instead of tokens x quotes, which was
-    // quadratic (issue 7: a 4 MB line with quotes took 10 s here). Tokens come in text
-    // order: among the quotations opened at or before a token's start, the furthest
-    // reaching one contains the token if any does.
-    let mut spans: Vec<(u32, u32)> = quotes.iter().map(|q| q.inner).collect();
-    spans.sort_unstable();
-    let mut opened = 0;
-    let mut reach: Option<u32> = None;
-    let in_quote = toks
-        .iter()
-        .map(|t| {
-            while opened < spans.len() && spans[opened].0 <= t.start() {
-                reach = reach.max(Some(spans[opened].1));
-                opened += 1;
-            }
-            reach.is_some_and(|r| t.end() <= r)
-        })
-        .collect();
+    // Is a token inside some quotation? Asked only of candidates' first tokens, by a
+    // binary search instead of a sweep over every token (and a sweep, not tokens x
+    // quotes, which was quadratic: issue 7, a 4 MB line with quotes took 10 s here).
+    // Among the quotations opened at or before a token's start, the furthest reaching one
+    // contains the token if any does: each start is kept with the furthest reach so far.
+    let mut quote_reach: Vec<(u32, u32)> = quotes.iter().map(|q| q.inner).collect();
+    quote_reach.sort_unstable();
+    let mut reach = 0;
+    for q in &mut quote_reach {
+        reach = reach.max(q.1);
+        q.1 = reach;
+    }
     let c = Ctx {
         para,
         toks,
         lex,
         headline,
-        in_quote,
+        quote_reach,
     };
     let mut m = Found::default();
     let runs = runs(&c);
     let mut place_like_end: Option<usize> = None;
+    let (mut run_items, mut consumed) = (Vec::new(), Vec::new());
     for &(a, b) in &runs {
         // "in Lilongwe, Blantyre and Zomba": every item of a place list is a place.
         let listed = place_like_end.is_some_and(|end| {
@@ -759,9 +761,17 @@ pub fn extract(para: &str, toks: &[Token], quotes: &[QuoteMarks], headline: bool
         let ends_in_cue =
             lex.org_cues.contains(c.text(b - 1)) || lex.place_cues.contains(c.text(b - 1));
         let headline_run = headline || (not_names_inside >= 2 && !ends_in_cue);
-        let items = items(&c, a, b, headline_run);
+        items(&c, a, b, headline_run, &mut run_items);
         let before = m.candidates.len();
-        build(&c, &items, a, headline_run, &runs, &mut m);
+        build(
+            &c,
+            &run_items,
+            a,
+            headline_run,
+            &runs,
+            &mut consumed,
+            &mut m,
+        );
         if listed {
             for cand in &mut m.candidates[before..] {
                 cand.locative = true;
@@ -882,6 +892,7 @@ fn build(
     a: usize,
     headline_run: bool,
     runs: &[(usize, usize)],
+    consumed: &mut Vec<bool>,
     m: &mut Found,
 ) {
     let lex = c.lex;
@@ -920,7 +931,8 @@ fn build(
         }
     };
     let n = items.len();
-    let mut consumed = vec![false; n];
+    consumed.clear();
+    consumed.resize(n, false);
     // Organisations and places made by a cue word ("… Contact Group", "Shire River",
     // "Ministry of Defence", "Lake Malawi").
     // The head of an English noun phrase is its last word, so cues are read right to
@@ -991,7 +1003,7 @@ fn build(
                 locative,
                 the,
                 alias: alias_after(lt - 1).map(String::into_boxed_str),
-                in_quote: c.in_quote[ft],
+                in_quote: c.in_quote(ft),
                 confident: false,
             },
         );
@@ -1034,16 +1046,15 @@ fn build(
                 }
                 let (ft, _) = tok_of(&items[s]).unwrap();
                 let (_, lt) = tok_of(&items[e - 1]).unwrap();
-                let words: Vec<&str> = (ft..lt)
-                    .map(|i| c.text(i))
-                    .filter(|w| name_like(w))
-                    .collect();
+                // The chunk's name-like words: how many, and the first.
+                let mut named = (ft..lt).map(|i| c.text(i)).filter(|w| name_like(w));
+                let first_word = named.next();
+                let word_count = usize::from(first_word.is_some()) + named.count();
                 // Titles, honorifics and affiliations before the chunk, in this run.
                 let mut roles = Vec::new();
                 let mut affiliation = None;
-                let mut gender = words
-                    .first()
-                    .and_then(|w| lex.given.get(*w))
+                let mut gender = first_word
+                    .and_then(|w| lex.given.get(w))
                     .copied()
                     .unwrap_or(Gender::Unknown);
                 let mut honorific = false;
@@ -1112,21 +1123,21 @@ fn build(
                 if affiliation.is_none() {
                     affiliation = app_aff;
                 }
-                let given = words.first().is_some_and(|w| lex.given.contains_key(*w));
+                let given = first_word.is_some_and(|w| lex.given.contains_key(w));
                 let first_is_start = c.toks[ft].sentence_start();
-                let single = words.len() <= 1;
-                if words.first().is_some_and(|w| {
-                    matches!(*w, "Your" | "My" | "Our" | "His" | "Her" | "Their" | "Its")
+                let single = word_count <= 1;
+                if first_word.is_some_and(|w| {
+                    matches!(w, "Your" | "My" | "Our" | "His" | "Her" | "Their" | "Its")
                 }) {
                     p = e; // "Your Honor", "My Lord": forms of address, not names
                     continue;
                 }
                 // "Article 5", "Flight 370", "Room 12": a numbered thing, not a name.
-                if words.len() == 1 && c.toks.get(lt).is_some_and(|t| t.kind() == Kind::Number) {
+                if word_count == 1 && c.toks.get(lt).is_some_and(|t| t.kind() == Kind::Number) {
                     p = e;
                     continue;
                 }
-                let common_first = words.first().is_some_and(|w| lex.not_names.contains(*w));
+                let common_first = first_word.is_some_and(|w| lex.not_names.contains(w));
                 let kind = if titled || honorific || (given && !single) {
                     Some(ActorKind::Person)
                 } else if single {
@@ -1134,7 +1145,7 @@ fn build(
                 } else if (the && !first_is_start) || common_first {
                     // People's names seldom open with a common word ("World Brief").
                     Some(ActorKind::Organization)
-                } else if words.len() <= 3 {
+                } else if word_count <= 3 {
                     Some(ActorKind::Person)
                 } else {
                     Some(ActorKind::Organization)
@@ -1164,7 +1175,7 @@ fn build(
                         locative: locative && ft == a,
                         the: the && ft == a,
                         alias: alias_after(lt - 1).map(String::into_boxed_str),
-                        in_quote: c.in_quote[ft],
+                        in_quote: c.in_quote(ft),
                         confident: false,
                     },
                 );
@@ -1192,7 +1203,7 @@ fn build(
                             locative,
                             the,
                             alias: alias_after(*t - 1).map(String::into_boxed_str),
-                            in_quote: c.in_quote[*s],
+                            in_quote: c.in_quote(*s),
                             confident: false,
                         },
                     );

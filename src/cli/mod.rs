@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::analysis::line_index::Encoding;
-use crate::analysis::{self, Analysis, Config, Format, LineIndex, Span};
+use crate::analysis::{Analysis, Analyzer, Config, Format, LineIndex, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
@@ -409,7 +409,8 @@ pub fn run(format: OutputFormat, config: &Config, paths: &[String]) -> i32 {
     }
     for (i, d) in drafts.iter().enumerate() {
         let format_of = Format::from_path(&d.path);
-        let a = analysis::analyze(&d.text, format_of, config);
+        let mut analyzer = Analyzer::new();
+        let a = analyzer.analyze(&d.text, format_of, config);
         findings += a.findings.len();
         let written = match format {
             OutputFormat::Json => (if i > 0 { out.write_all(b",") } else { Ok(()) })
@@ -418,6 +419,13 @@ pub fn run(format: OutputFormat, config: &Config, paths: &[String]) -> i32 {
         };
         if written.is_err() {
             return EXIT_ERROR;
+        }
+        // The process ends after the last draft: freeing its analysis piece by piece (3 %
+        // of `check`'s instructions on a long draft) would only hand back memory the exit
+        // returns whole. Earlier drafts' are freed, so that many files take no more memory
+        // than the largest.
+        if i + 1 == drafts.len() {
+            std::mem::forget((analyzer, a));
         }
     }
     if format == OutputFormat::Json && out.write_all(b"],\"version\":1}\n").is_err() {

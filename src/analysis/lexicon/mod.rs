@@ -73,6 +73,10 @@ pub struct Lexicon {
     /// three words in four are ruled out without hashing them (`speech_lemma` is asked of
     /// every lowercase word).
     speech_shapes: Bits,
+    /// The same forms by `word_slot`: of the words that pass the shape test ("and" has
+    /// the shape of "add"), all but one in a few hundred fail this one, so nearly only
+    /// speech verbs reach the map.
+    speech_words: Bits,
     /// The texts a phrase's first token can have (`first_token_texts`), and the same of
     /// titles in lowercase (`word_slot`): the longest-match search tries every sub-run of
     /// every capitalised run, and most words start neither, which one bit says.
@@ -300,6 +304,7 @@ impl Lexicon {
         }
         for form in lex.speech_verbs.keys() {
             lex.speech_shapes.set(shape_slot(form.as_bytes()));
+            lex.speech_words.set(word_slot(form.bytes()));
         }
         for key in lex.phrases.keys() {
             for first in first_token_texts(key) {
@@ -369,7 +374,9 @@ impl Lexicon {
 
     pub fn speech_lemma(&self, word: &str) -> Option<&str> {
         if word.bytes().all(|b| b.is_ascii_lowercase()) {
-            if !self.speech_shapes.has(shape_slot(word.as_bytes())) {
+            if !self.speech_shapes.has(shape_slot(word.as_bytes()))
+                || !self.speech_words.has(word_slot(word.bytes()))
+            {
                 return None;
             }
             self.speech_verbs.get(word).map(String::as_str)
@@ -440,7 +447,9 @@ mod tests {
         assert!(!l.may_start_title("The"));
         for verb in l.speech_verbs.keys() {
             assert!(l.speech_shapes.has(shape_slot(verb.as_bytes())), "{verb}");
+            assert!(l.speech_words.has(word_slot(verb.bytes())), "{verb}");
         }
         assert!(!l.speech_shapes.has(shape_slot(b"the")));
+        assert!(!l.speech_words.has(word_slot(b"and".iter().copied())));
     }
 }
