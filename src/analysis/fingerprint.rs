@@ -199,28 +199,27 @@ const fn pack(w: &[u8]) -> u64 {
     x
 }
 
-/// `STOP`, packed and sorted, for an integer binary search.
-const STOP_PACKED: [u64; STOP.len()] = {
-    let mut t = [0u64; STOP.len()];
+/// `STOP`, packed, in an open-addressed table of 256 slots (0: empty; no packed word is 0)
+/// found from `stop_slot`: one probe or two instead of a binary search's six, for every
+/// word of every paragraph.
+const STOP_TABLE: [u64; 256] = {
+    let mut t = [0u64; 256];
     let mut i = 0;
     while i < STOP.len() {
-        t[i] = pack(STOP[i].as_bytes());
-        i += 1;
-    }
-    // Insertion sort (const context).
-    let mut i = 1;
-    while i < t.len() {
-        let mut j = i;
-        while j > 0 && t[j - 1] > t[j] {
-            let tmp = t[j];
-            t[j] = t[j - 1];
-            t[j - 1] = tmp;
-            j -= 1;
+        let x = pack(STOP[i].as_bytes());
+        let mut k = stop_slot(x);
+        while t[k] != 0 {
+            k = (k + 1) % 256;
         }
+        t[k] = x;
         i += 1;
     }
     t
 };
+
+const fn stop_slot(x: u64) -> usize {
+    (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
+}
 
 /// The longest stop word, in bytes (at most eight, for `pack`).
 const STOP_MAX: usize = {
@@ -243,7 +242,19 @@ fn is_stop(w: &str) -> bool {
 }
 
 fn is_stop_bytes(w: &[u8]) -> bool {
-    w.len() <= STOP_MAX && STOP_PACKED.binary_search(&pack(w)).is_ok()
+    if w.len() > STOP_MAX {
+        return false;
+    }
+    let x = pack(w);
+    let mut k = stop_slot(x);
+    // Fewer than a quarter of the slots are full, so an empty one comes soon.
+    loop {
+        match STOP_TABLE[k] {
+            0 => return false,
+            y if y == x => return true,
+            _ => k = (k + 1) % 256,
+        }
+    }
 }
 
 /// Alphanumeric ASCII bytes.

@@ -149,7 +149,8 @@ pub fn tokenize(para: &str) -> Vec<Token> {
             // Known while scanning, so that most words need no second look to rule them
             // out as speech verbs.
             let mut ascii_lower = c.is_ascii_lowercase();
-            while j < para.len() && j - s < MAX_WORD {
+            let limit = para.len().min(s + MAX_WORD);
+            while j < limit {
                 let d = match bytes[j] {
                     b if b.is_ascii_alphanumeric() => {
                         all_digits &= b.is_ascii_digit();
