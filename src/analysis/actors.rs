@@ -10,7 +10,7 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::chunked::Chunked;
-use super::lexicon::{Gender, Lexicon};
+use super::lexicon::{Gender, Lexicon, Subtype};
 use super::mentions::{
     name_words_iter, ActorKind, Candidate, Mentions, Nominal, PronounClass, Via, ORG_HEADS,
 };
@@ -104,8 +104,9 @@ pub fn digest(mentions: &Mentions, tokens: &[Token]) -> u64 {
 fn hash_candidate(c: &Candidate, tokens: &[Token], h: &mut impl std::hash::Hasher) {
     use std::hash::Hash;
     let flag = |i: usize| tokens.get(i).is_some_and(Token::speech);
-    (&c.name, c.kind, c.subtype, c.via, &c.roles, &c.affiliation).hash(h);
-    (c.gender, c.weak, c.locative, c.the, &c.alias).hash(h);
+    let subtype = c.subtype.map(Subtype::as_str);
+    (&c.name, c.kind, subtype, c.via, &c.roles, c.affiliation()).hash(h);
+    (c.gender, c.weak, c.locative, c.the, c.alias()).hash(h);
     (flag(c.last_token as usize + 1) || flag((c.first_token as usize).wrapping_sub(1))).hash(h);
 }
 
@@ -199,13 +200,13 @@ impl Table {
             }
         }
         if a.affiliation.is_none() {
-            a.affiliation = c.affiliation.as_deref().map(str::to_string);
+            a.affiliation = c.affiliation().map(str::to_string);
         }
         if a.subtype.is_none() {
-            a.subtype = c.subtype.map(str::to_string);
+            a.subtype = c.subtype.map(|s| s.as_str().to_string());
         }
-        if let Some(al) = &c.alias {
-            if !a.aliases.iter().any(|x| **x == **al) {
+        if let Some(al) = c.alias() {
+            if !a.aliases.iter().any(|x| x == al) {
                 a.aliases.push(al.to_string());
                 self.by_name.entry(al.to_lowercase()).or_insert(i);
             }
@@ -554,9 +555,8 @@ impl Names {
         };
         let bare = c.gender == Gender::Unknown
             && c.roles.is_empty()
-            && c.affiliation.is_none()
-            && c.subtype.is_none()
-            && c.alias.is_none();
+            && c.extra.is_none()
+            && c.subtype.is_none();
         match found {
             None if new_kind(c, v).is_none() => Turn::Nothing,
             // One of several people (and so `recent`'s choice): `shared`.
@@ -751,9 +751,8 @@ impl Names {
                 let oc = &old.1.candidates[ci];
                 let bare = oc.gender == Gender::Unknown
                     && oc.roles.is_empty()
-                    && oc.affiliation.is_none()
-                    && oc.subtype.is_none()
-                    && oc.alias.is_none();
+                    && oc.extra.is_none()
+                    && oc.subtype.is_none();
                 if !bare || self.shared[y] || !same_surnames(oc, y) {
                     return None;
                 }
@@ -786,7 +785,7 @@ impl Names {
             None => None,
             Some(&ci) => {
                 let c = &cs[ci];
-                if c.alias.is_some() {
+                if c.alias().is_some() {
                     return None;
                 }
                 let surname = name_words_iter(&c.name).last().unwrap_or("");
@@ -810,7 +809,7 @@ impl Names {
                 // Not a town that may be read as someone's surname (then another candidate
                 // looks its name up as a surname, which `unlooked` refuses for a new one).
                 let town = c.kind == Some(ActorKind::Place)
-                    && c.subtype != Some("country")
+                    && c.subtype != Some(Subtype::COUNTRY)
                     && !c.locative
                     && !c.name.contains(' ');
                 let pass = match c.kind {
@@ -843,8 +842,8 @@ impl Names {
                         let same = |x: Option<&str>, y: Option<&str>| x.is_none() || x == y;
                         let teaches_nothing = c.roles.is_empty()
                             && (c.gender == Gender::Unknown || c.gender == a.gender)
-                            && same(c.affiliation.as_deref(), a.affiliation.as_deref())
-                            && same(c.subtype, a.subtype.as_deref());
+                            && same(c.affiliation(), a.affiliation.as_deref())
+                            && same(c.subtype.map(Subtype::as_str), a.subtype.as_deref());
                         // Made before the candidate's turn, so the candidate does not make it.
                         let before = match self.pass_of(y).cmp(&pass) {
                             std::cmp::Ordering::Less => true,
@@ -1463,7 +1462,7 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
         .collect();
     let town_as_surname = |c: &Candidate| {
         c.kind == Some(ActorKind::Place)
-            && c.subtype != Some("country")
+            && c.subtype != Some(Subtype::COUNTRY)
             && !c.locative
             && !c.name.contains(' ')
             && surnames.contains(&*c.name)

@@ -36,12 +36,54 @@ pub enum Entry {
     /// A country's adjective or inhabitant noun ("Ukrainian").
     Demonym(usize),
     Place {
-        subtype: &'static str,
+        subtype: Subtype,
     },
     Org {
         name: String,
-        subtype: &'static str,
+        subtype: Subtype,
     },
+}
+
+/// The lists' subtypes of places and organisations, interned: a `Subtype` is an index
+/// into this, one byte where every candidate keeps it.
+const SUBTYPES: &[&str] = &[
+    "country",
+    "continent",
+    "region",
+    "city",
+    "state",
+    "province",
+    "body-of-water",
+    "landmark",
+    "international-body",
+    "government-body",
+    "military",
+    "political-party",
+    "company",
+    "news-outlet",
+    "social-platform",
+    "ngo",
+    "court",
+    "university",
+    "sports",
+    "other",
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Subtype(u8);
+
+impl Subtype {
+    pub const COUNTRY: Subtype = Subtype(0);
+
+    /// A list's subtype; one it does not know is "other".
+    fn of(s: &str) -> Subtype {
+        let known = SUBTYPES[..SUBTYPES.len() - 1].iter().position(|k| *k == s);
+        Subtype(known.unwrap_or(SUBTYPES.len() - 1) as u8)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        SUBTYPES[self.0 as usize]
+    }
 }
 
 #[derive(Default)]
@@ -182,32 +224,6 @@ fn lines(data: &'static str) -> impl Iterator<Item = &'static str> {
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
 }
 
-fn subtype(s: &str) -> &'static str {
-    // Interned so entries can hand out &'static str without leaking per lookup.
-    const KNOWN: &[&str] = &[
-        "country",
-        "continent",
-        "region",
-        "city",
-        "state",
-        "province",
-        "body-of-water",
-        "landmark",
-        "international-body",
-        "government-body",
-        "military",
-        "political-party",
-        "company",
-        "news-outlet",
-        "social-platform",
-        "ngo",
-        "court",
-        "university",
-        "sports",
-    ];
-    KNOWN.iter().find(|k| **k == s).copied().unwrap_or("other")
-}
-
 /// Abbreviations that end in a period but are in no list of names or titles.
 const EXTRA_ABBREVIATIONS: &[&str] = &[
     "Jr", "Sr", "Inc", "Corp", "Co", "Ltd", "St", "Mt", "Ft", "Ave", "Blvd", "Bros", "No", "Jan",
@@ -248,7 +264,7 @@ impl Lexicon {
         }
         for l in lines(include_str!("data/organizations.tsv")) {
             let f = Fields::of(l);
-            let sub = subtype(f.get(1).copied().unwrap_or(""));
+            let sub = Subtype::of(f.get(1).copied().unwrap_or(""));
             let e = Entry::Org {
                 name: f[0].to_string(),
                 subtype: sub,
@@ -262,7 +278,7 @@ impl Lexicon {
         }
         for l in lines(include_str!("data/places.tsv")) {
             let f = Fields::of(l);
-            let sub = subtype(f.get(1).copied().unwrap_or(""));
+            let sub = Subtype::of(f.get(1).copied().unwrap_or(""));
             add_phrase(&mut lex, f[0], Entry::Place { subtype: sub });
         }
         for l in lines(include_str!("data/given_names.tsv")) {
