@@ -292,8 +292,10 @@ fn an_alias_that_stops_speaking_is_seen_by_later_pronouns() {
 }
 
 /// Opening a long draft computes the paragraphs' facts on several threads, then finds
-/// duplicates on one thread while names are linked on another; the answer is the one a
-/// single thread gives, in the same order (findings included: the copies are duplicates).
+/// duplicates on one thread while names are linked on another, shares each paragraph's
+/// hits between two threads when assembling the mentions, and attributes the paragraphs'
+/// quotes on two; the answer is the one a single thread gives, in the same order
+/// (findings included: the copies are duplicates).
 #[test]
 fn facts_computed_on_several_threads_give_the_same_analysis() {
     // Copies whose paragraphs differ in length (a prefix of 1 to 7 letters), so facts put
@@ -311,9 +313,15 @@ fn facts_computed_on_several_threads_give_the_same_analysis() {
     copydesk::analysis::set_threads(3);
     let three = analyze(&draft, Format::Plain, &Config::default());
     copydesk::analysis::set_threads(0);
+    // 512 paragraphs for assembling and attributing on two threads, 256 of them with
+    // quotes for the second.
     assert!(
-        one.paragraphs.len() >= 256,
+        one.paragraphs.len() >= 512,
         "enough paragraphs to use threads"
+    );
+    assert!(
+        one.quotes.len() >= 256,
+        "enough quotes to attribute on threads"
     );
     assert!(one
         .findings

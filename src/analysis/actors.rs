@@ -1888,16 +1888,36 @@ fn resolved_of(hits: &[Hit], map: &[usize]) -> Vec<Resolved> {
 /// pronouns, affiliation references and ids.
 fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
     let lex = Lexicon::get();
-    let pre: Vec<Vec<Hit>> = views
-        .iter()
-        .enumerate()
-        .map(|(p, v)| paragraph_hits(v, p, names))
-        .collect();
-    let sigs: Vec<Signature> = views
-        .iter()
-        .zip(&pre)
-        .map(|(v, h)| signature(v, h))
-        .collect();
+    // Each paragraph's hits and signature read that paragraph and the names alone. On
+    // opening a long draft the second core is idle by now (the duplicate pass ran beside
+    // linking and is done), so it takes the second half.
+    let one = |from: usize, views: &[ParaView]| -> Vec<(Vec<Hit>, Signature)> {
+        views
+            .iter()
+            .enumerate()
+            .map(|(k, v)| {
+                let hits = paragraph_hits(v, from + k, names);
+                let sig = signature(v, &hits);
+                (hits, sig)
+            })
+            .collect()
+    };
+    let both = if views.len() >= 2 * super::PARALLEL_BATCH && super::threads() >= 2 {
+        let mid = views.len() / 2;
+        std::thread::scope(|s| {
+            let second = s.spawn(|| one(mid, &views[mid..]));
+            let mut both = one(0, &views[..mid]);
+            both.extend(
+                second
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
+            both
+        })
+    } else {
+        one(0, views)
+    };
+    let (pre, sigs): (Vec<Vec<Hit>>, Vec<Signature>) = both.into_iter().unzip();
     let n = names.actors.len();
     let mut speaking = vec![0u32; n];
     let mut honorific = vec![0u32; n];

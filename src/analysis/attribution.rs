@@ -645,23 +645,28 @@ pub fn attribute_with(
     // What `in_paragraph` reads of an actor, hashed once per actor, when first needed.
     let actor_keys: Vec<std::cell::OnceCell<u64>> = vec![Default::default(); actors.len()];
     // Paragraph `pi` (read as `v0`)'s quotes, as if it were paragraph 0.
-    let local = |pi: usize, v0: ParaQuotes, memo: &mut QuoteMemo| -> Arc<Vec<Quote>> {
+    // The memo's key of paragraph `pi` (read as `v`), whose speakers are `speakers`.
+    let key_of = |pi: usize, v: &ParaQuotes, speakers: &[(usize, usize, usize)]| -> u64 {
         use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        (content[pi], v.quotes.len(), speakers).hash(&mut h);
+        for &(_, _, a) in speakers {
+            if let (Some(k), Some(actor)) = (actor_keys.get(a), actors.get(a)) {
+                k.get_or_init(|| actor_key(actor)).hash(&mut h);
+            }
+        }
+        h.finish()
+    };
+    let local = |pi: usize, v0: ParaQuotes, memo: &mut QuoteMemo| -> Arc<Vec<Quote>> {
         let speakers = speakers_in(&v0, actors);
         let v = &ParaQuotes {
             resolved: &speakers,
             ..v0
         };
-        let mut h = rustc_hash::FxHasher::default();
-        (content[pi], v.quotes.len(), v.resolved).hash(&mut h);
-        for &(_, _, a) in v.resolved {
-            if let (Some(k), Some(actor)) = (actor_keys.get(a), actors.get(a)) {
-                k.get_or_init(|| actor_key(actor)).hash(&mut h);
-            }
-        }
+        let key = key_of(pi, v, &speakers);
         let generation = memo.generation;
         memo.entries
-            .entry(h.finish())
+            .entry(key)
             .and_modify(|e| e.0 = generation)
             .or_insert_with(|| (generation, Arc::new(in_paragraph(v, 0, actors))))
             .1
@@ -748,11 +753,15 @@ pub fn attribute_with(
             let mut at = Vec::with_capacity(paras.len + 1);
             let mut opens = Vec::with_capacity(paras.len);
             let mut briefs: Vec<Brief> = Vec::new();
+            let mut filled = fill_memo(paras, &key_of, actors, memo);
             for pi in 0..paras.len {
                 at.push(briefs.len());
                 let v = (paras.para)(pi);
                 opens.push(super::quotes::opens_with_quote(v.text));
-                let part = (!v.quotes.is_empty()).then(|| local(pi, v, memo));
+                let part = match &mut filled {
+                    Some(parts) => parts[pi].take(),
+                    None => (!v.quotes.is_empty()).then(|| local(pi, v, memo)),
+                };
                 briefs.extend(
                     part.iter()
                         .flat_map(|f| f.iter())
@@ -783,6 +792,75 @@ pub fn attribute_with(
     let out = next.out.clone();
     memo.last = Some(next);
     out
+}
+
+/// Before a full run: every paragraph's quotes (`None` without quotes) from the memo,
+/// those it does not have attributed on a thread per core, when there are many (opening a
+/// draft), and filed in the memo under `key_of`. Each paragraph's quotes depend on it and
+/// the actors alone. `None` if there are few to attribute: the run does it on its own.
+#[allow(clippy::type_complexity)]
+fn fill_memo(
+    paras: &Paras,
+    key_of: &dyn Fn(usize, &ParaQuotes, &[(usize, usize, usize)]) -> u64,
+    actors: &Chunked<Actor>,
+    memo: &mut QuoteMemo,
+) -> Option<Vec<Option<Arc<Vec<Quote>>>>> {
+    if paras.len < 2 * super::PARALLEL_BATCH || super::threads() < 2 {
+        return None;
+    }
+    let generation = memo.generation;
+    let mut parts: Vec<Option<Arc<Vec<Quote>>>> = vec![None; paras.len];
+    // (paragraph, key, the paragraph read with its speakers) of those to attribute.
+    let mut missing: Vec<(usize, u64, ParaQuotes, Vec<(usize, usize, usize)>)> = Vec::new();
+    for (pi, part) in parts.iter_mut().enumerate() {
+        let v = (paras.para)(pi);
+        if v.quotes.is_empty() {
+            continue;
+        }
+        let speakers = speakers_in(&v, actors);
+        let key = key_of(pi, &v, &speakers);
+        match memo.entries.get_mut(&key) {
+            Some(e) => {
+                e.0 = generation;
+                *part = Some(e.1.clone());
+            }
+            None => missing.push((pi, key, v, speakers)),
+        }
+    }
+    if missing.len() < super::PARALLEL_BATCH {
+        return None;
+    }
+    let attribute = |part: &[(usize, u64, ParaQuotes, Vec<(usize, usize, usize)>)]| {
+        part.iter()
+            .map(|(_, _, v, speakers)| {
+                let v = ParaQuotes {
+                    resolved: speakers,
+                    ..*v
+                };
+                in_paragraph(&v, 0, actors)
+            })
+            .collect::<Vec<_>>()
+    };
+    let mid = missing.len() / 2;
+    let done = std::thread::scope(|s| {
+        let second = s.spawn(|| attribute(&missing[mid..]));
+        let mut done = attribute(&missing[..mid]);
+        done.extend(
+            second
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        );
+        done
+    });
+    for ((pi, key, _, _), quotes) in missing.into_iter().zip(done) {
+        // A paragraph repeated in the draft was attributed twice; the memo keeps one.
+        let e = memo
+            .entries
+            .entry(key)
+            .or_insert_with(|| (generation, Arc::new(quotes)));
+        parts[pi] = Some(e.1.clone());
+    }
+    Some(parts)
 }
 
 /// The paragraph's resolved mentions of actors that can speak: cities and regions do not;
