@@ -291,6 +291,33 @@ fn an_alias_that_stops_speaking_is_seen_by_later_pronouns() {
     edit_is_seen(draft, &draft.replace("boss said", "boss sat"), &config);
 }
 
+/// 960 paragraphs: copies of `DRAFT`'s whose lengths differ (a prefix of 1 to 7 letters),
+/// so facts put in the wrong place would show in the spans.
+fn long_draft() -> String {
+    (0..120)
+        .flat_map(|i| {
+            DRAFT
+                .split("\n\n")
+                .map(move |p| format!("{} {p}", "x".repeat(i % 7 + 1)))
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// In a long draft the document-level passes split their full runs between threads
+/// (assembling, attributing); an edit that makes a new speaker, or renames one in a
+/// single paragraph, is then seen as a fresh analysis sees it.
+#[test]
+fn edits_to_a_long_draft_are_seen() {
+    let draft = long_draft();
+    let config = Config::default();
+    let renamed = draft.replacen("said Maria Velasquez", "said Marta Velasquez", 1);
+    assert_ne!(renamed, draft);
+    edit_is_seen(&draft, &renamed, &config);
+    let speaker = format!("“The cranes are safe,” Lena Okafor said.\n\n{draft}");
+    edit_is_seen(&draft, &speaker, &config);
+}
+
 /// Opening a long draft computes the paragraphs' facts on several threads, then finds
 /// duplicates on one thread while names are linked on another, shares each paragraph's
 /// hits between two threads when assembling the mentions, and attributes the paragraphs'
@@ -298,16 +325,7 @@ fn an_alias_that_stops_speaking_is_seen_by_later_pronouns() {
 /// (findings included: the copies are duplicates).
 #[test]
 fn facts_computed_on_several_threads_give_the_same_analysis() {
-    // Copies whose paragraphs differ in length (a prefix of 1 to 7 letters), so facts put
-    // in the wrong place would show in the spans.
-    let draft: String = (0..120)
-        .flat_map(|i| {
-            DRAFT
-                .split("\n\n")
-                .map(move |p| format!("{} {p}", "x".repeat(i % 7 + 1)))
-        })
-        .collect::<Vec<_>>()
-        .join("\n\n");
+    let draft = long_draft();
     copydesk::analysis::set_threads(1);
     let one = analyze(&draft, Format::Plain, &Config::default());
     copydesk::analysis::set_threads(3);

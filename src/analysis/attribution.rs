@@ -794,10 +794,11 @@ pub fn attribute_with(
     out
 }
 
-/// Before a full run: every paragraph's quotes (`None` without quotes) from the memo,
-/// those it does not have attributed on a thread per core, when there are many (opening a
-/// draft), and filed in the memo under `key_of`. Each paragraph's quotes depend on it and
-/// the actors alone. `None` if there are few to attribute: the run does it on its own.
+/// Before a full run over a long draft: every paragraph's quotes (`None` without quotes)
+/// from the memo, those it does not have attributed (on a thread per core when there are
+/// many, as on opening a draft) and filed in the memo under `key_of`. Each paragraph's
+/// quotes depend on it and the actors alone. `None` for a short draft: the run reads the
+/// memo paragraph by paragraph itself.
 #[allow(clippy::type_complexity)]
 fn fill_memo(
     paras: &Paras,
@@ -827,9 +828,6 @@ fn fill_memo(
             None => missing.push((pi, key, v, speakers)),
         }
     }
-    if missing.len() < super::PARALLEL_BATCH {
-        return None;
-    }
     let attribute = |part: &[(usize, u64, ParaQuotes, Vec<(usize, usize, usize)>)]| {
         part.iter()
             .map(|(_, _, v, speakers)| {
@@ -841,17 +839,23 @@ fn fill_memo(
             })
             .collect::<Vec<_>>()
     };
-    let mid = missing.len() / 2;
-    let done = std::thread::scope(|s| {
-        let second = s.spawn(|| attribute(&missing[mid..]));
-        let mut done = attribute(&missing[..mid]);
-        done.extend(
-            second
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-        );
-        done
-    });
+    // A keystroke that linked the names afresh misses a few paragraphs at most: a thread
+    // would cost more than it saves.
+    let done = if missing.len() >= super::PARALLEL_BATCH {
+        let mid = missing.len() / 2;
+        std::thread::scope(|s| {
+            let second = s.spawn(|| attribute(&missing[mid..]));
+            let mut done = attribute(&missing[..mid]);
+            done.extend(
+                second
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
+            done
+        })
+    } else {
+        attribute(&missing)
+    };
     for ((pi, key, _, _), quotes) in missing.into_iter().zip(done) {
         // A paragraph repeated in the draft was attributed twice; the memo keeps one.
         let e = memo
