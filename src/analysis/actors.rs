@@ -1903,17 +1903,7 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
             .collect()
     };
     let both = if views.len() >= 2 * super::PARALLEL_BATCH && super::threads() >= 2 {
-        let mid = views.len() / 2;
-        std::thread::scope(|s| {
-            let second = s.spawn(|| one(mid, &views[mid..]));
-            let mut both = one(0, &views[..mid]);
-            both.extend(
-                second
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            );
-            both
-        })
+        super::in_halves(views, one)
     } else {
         one(0, views)
     };

@@ -842,17 +842,7 @@ fn fill_memo(
     // A keystroke that linked the names afresh misses a few paragraphs at most: a thread
     // would cost more than it saves.
     let done = if missing.len() >= super::PARALLEL_BATCH {
-        let mid = missing.len() / 2;
-        std::thread::scope(|s| {
-            let second = s.spawn(|| attribute(&missing[mid..]));
-            let mut done = attribute(&missing[..mid]);
-            done.extend(
-                second
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            );
-            done
-        })
+        super::in_halves(&missing, |_, part| attribute(part))
     } else {
         attribute(&missing)
     };

@@ -266,6 +266,24 @@ fn threads() -> usize {
     }
 }
 
+/// `f` over the first half of `items` on this thread and over the second half on
+/// another, the results in order: for a document-level pass over a long draft whose
+/// paragraphs each read only themselves and shared tables (`f` is given where its part
+/// starts).
+fn in_halves<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &[T]) -> Vec<R> + Sync) -> Vec<R> {
+    let mid = items.len() / 2;
+    std::thread::scope(|s| {
+        let second = s.spawn(|| f(mid, &items[mid..]));
+        let mut out = f(0, &items[..mid]);
+        out.extend(
+            second
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        );
+        out
+    })
+}
+
 /// The facts of `bodies`, in order, on `threads` threads. Each paragraph's facts depend on
 /// its text alone, so a large batch is shared among threads: the result is the same. The
 /// threads take slices of it in turn rather than a half each: when one core is slower
