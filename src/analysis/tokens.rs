@@ -161,8 +161,8 @@ pub fn tokenize(para: &str) -> Vec<Token> {
                     b @ 0..0x80 => b as char,
                     _ => chars_at(j).unwrap(),
                 };
-                ascii_lower = false;
                 if is_word_char(d) {
+                    ascii_lower = false;
                     all_digits &= d.is_ascii_digit();
                     j += d.len_utf8();
                     continue;
@@ -184,8 +184,13 @@ pub fn tokenize(para: &str) -> Vec<Token> {
                 if !joins {
                     break;
                 }
+                // Only what joins the word counts: most words end at a space or a mark,
+                // and are still known to be lowercase ASCII.
+                ascii_lower = false;
                 j += d.len_utf8();
             }
+            // Where the scan stopped: a period kept below makes the word end later.
+            let scanned = j;
             // A trailing possessive becomes its own token.
             let word = &para[s..j];
             let mut end = j;
@@ -214,12 +219,10 @@ pub fn tokenize(para: &str) -> Vec<Token> {
             }
             let kind = if all_digits { Kind::Number } else { Kind::Word };
             let mut token = Token::new(s as u32, end as u32, kind, start_next, sentence);
-            let lowercase = if ascii_lower && end == j {
-                true
-            } else {
-                kind == Kind::Word && para[s..end].chars().all(char::is_lowercase)
-            };
-            if lowercase && speech_verb_after(lex, &para[s..end], para, out.last()) {
+            let known_ascii = ascii_lower && end == scanned;
+            let lowercase =
+                known_ascii || kind == Kind::Word && para[s..end].chars().all(char::is_lowercase);
+            if lowercase && speech_verb_after(lex, &para[s..end], known_ascii, para, out.last()) {
                 token.meta |= SPEECH_BIT;
             }
             out.push(token);
@@ -278,9 +281,21 @@ pub fn tokenize(para: &str) -> Vec<Token> {
     out
 }
 
-/// `is_speech_verb_at` for a word known to be in lowercase, after `prev`.
-fn speech_verb_after(lex: &Lexicon, word: &str, para: &str, prev: Option<&Token>) -> bool {
-    if lex.speech_lemma(word).is_none_or(|l| l == "according") {
+/// `is_speech_verb_at` for a word known to be in lowercase (and `ascii`: in lowercase
+/// ASCII letters only), after `prev`.
+fn speech_verb_after(
+    lex: &Lexicon,
+    word: &str,
+    ascii: bool,
+    para: &str,
+    prev: Option<&Token>,
+) -> bool {
+    let lemma = if ascii {
+        lex.speech_lemma_ascii(word)
+    } else {
+        lex.speech_lemma(word)
+    };
+    if lemma.is_none_or(|l| l == "according") {
         return false;
     }
     prev.is_none_or(|prev| {
@@ -300,7 +315,13 @@ pub fn is_speech_verb_at(para: &str, toks: &[Token], i: usize) -> bool {
     let w = t.text(para);
     matches!(t.kind(), Kind::Word | Kind::Number)
         && w.chars().all(char::is_lowercase)
-        && speech_verb_after(Lexicon::get(), w, para, i.checked_sub(1).map(|k| &toks[k]))
+        && speech_verb_after(
+            Lexicon::get(),
+            w,
+            false,
+            para,
+            i.checked_sub(1).map(|k| &toks[k]),
+        )
 }
 
 /// The paragraph looks like a headline: no sentence punctuation at the end and most words
@@ -370,6 +391,19 @@ mod tests {
             .map(|t| t.text(said))
             .collect();
         assert_eq!(speech, ["said"]);
+    }
+
+    /// Words end at a space, a mark, a kept period ("etc.") or the paragraph's end; the
+    /// lowercase-ASCII shortcut must hold for each (debug builds check it).
+    #[test]
+    fn speech_verbs_wherever_a_word_ends() {
+        let para = "Fees rose etc. and Reyes said, as aides warned; critics told";
+        let speech: Vec<&str> = tokenize(para)
+            .iter()
+            .filter(|t| t.speech())
+            .map(|t| t.text(para))
+            .collect();
+        assert_eq!(speech, ["said", "warned", "told"]);
     }
 
     fn words(s: &str) -> Vec<&str> {

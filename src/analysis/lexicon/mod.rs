@@ -388,14 +388,21 @@ impl Lexicon {
                 .has(word_slot(first.bytes().map(|b| b.to_ascii_lowercase())))
     }
 
+    /// `speech_lemma` of a word of lowercase ASCII letters only, as the tokenizer knows
+    /// most words to be without looking at them again.
+    pub fn speech_lemma_ascii(&self, word: &str) -> Option<&str> {
+        debug_assert!(word.bytes().all(|b| b.is_ascii_lowercase()), "{word:?}");
+        if !self.speech_shapes.has(shape_slot(word.as_bytes()))
+            || !self.speech_words.has(word_slot(word.bytes()))
+        {
+            return None;
+        }
+        self.speech_verbs.get(word).map(String::as_str)
+    }
+
     pub fn speech_lemma(&self, word: &str) -> Option<&str> {
         if word.bytes().all(|b| b.is_ascii_lowercase()) {
-            if !self.speech_shapes.has(shape_slot(word.as_bytes()))
-                || !self.speech_words.has(word_slot(word.bytes()))
-            {
-                return None;
-            }
-            self.speech_verbs.get(word).map(String::as_str)
+            self.speech_lemma_ascii(word)
         } else {
             self.speech_verbs
                 .get(&word.to_lowercase())
