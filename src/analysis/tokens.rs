@@ -384,13 +384,15 @@ mod tests {
             Token::new(0, 1, Kind::Word, false, u32::MAX).sentence(),
             SENTENCE_MASK
         );
-        let said = "Reyes said the union's call came late.";
-        let speech: Vec<&str> = tokenize(said)
+        assert_eq!(speech("Reyes said the union's call came late."), ["said"]);
+    }
+
+    fn speech(para: &str) -> Vec<&str> {
+        tokenize(para)
             .iter()
             .filter(|t| t.speech())
-            .map(|t| t.text(said))
-            .collect();
-        assert_eq!(speech, ["said"]);
+            .map(|t| t.text(para))
+            .collect()
     }
 
     /// Words end at a space, a mark, a kept period ("etc.") or the paragraph's end; the
@@ -398,12 +400,7 @@ mod tests {
     #[test]
     fn speech_verbs_wherever_a_word_ends() {
         let para = "Fees rose etc. and Reyes said, as aides warned; critics told";
-        let speech: Vec<&str> = tokenize(para)
-            .iter()
-            .filter(|t| t.speech())
-            .map(|t| t.text(para))
-            .collect();
-        assert_eq!(speech, ["said", "warned", "told"]);
+        assert_eq!(speech(para), ["said", "warned", "told"]);
     }
 
     fn words(s: &str) -> Vec<&str> {
