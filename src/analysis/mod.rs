@@ -261,7 +261,13 @@ const PARALLEL_BATCH: usize = 256;
 
 fn threads() -> usize {
     match THREADS.load(std::sync::atomic::Ordering::Relaxed) {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+        0 => {
+            // Asked once: the answer reads the cgroup's files, and the passes that split a
+            // long draft between threads ask on keystrokes too.
+            static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+            *CORES
+                .get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(8)))
+        }
         n => n,
     }
 }
@@ -532,7 +538,7 @@ impl Analyzer {
             found.push(cached);
         }
         // Below a few hundred new paragraphs (a keystroke, a story) a thread costs more than
-        // it saves. Checked first: asking for the core count reads the cgroup's files.
+        // it saves.
         let threads = if bodies.len() < PARALLEL_BATCH {
             1
         } else {
