@@ -644,7 +644,6 @@ pub fn attribute_with(
     memo.generation += 1;
     // What `in_paragraph` reads of an actor, hashed once per actor, when first needed.
     let actor_keys: Vec<std::cell::OnceCell<u64>> = vec![Default::default(); actors.len()];
-    // Paragraph `pi` (read as `v0`)'s quotes, as if it were paragraph 0.
     // The memo's key of paragraph `pi` (read as `v`), whose speakers are `speakers`.
     let key_of = |pi: usize, v: &ParaQuotes, speakers: &[(usize, usize, usize)]| -> u64 {
         use std::hash::{Hash, Hasher};
@@ -656,21 +655,6 @@ pub fn attribute_with(
             }
         }
         h.finish()
-    };
-    let local = |pi: usize, v0: ParaQuotes, memo: &mut QuoteMemo| -> Arc<Vec<Quote>> {
-        let speakers = speakers_in(&v0, actors);
-        let v = &ParaQuotes {
-            resolved: &speakers,
-            ..v0
-        };
-        let key = key_of(pi, v, &speakers);
-        let generation = memo.generation;
-        memo.entries
-            .entry(key)
-            .and_modify(|e| e.0 = generation)
-            .or_insert_with(|| (generation, Arc::new(in_paragraph(v, 0, actors))))
-            .1
-            .clone()
     };
     let closing = |p: usize, cache: &mut FxHashMap<usize, Option<Credit>>| {
         cache
@@ -696,9 +680,9 @@ pub fn attribute_with(
             // Ascending (`reassemble` lists them so).
             let is_changed = |p: usize| changed.binary_search(&p).is_ok();
             let mut shifted = false;
-            for &pi in changed {
+            let quotes = memoised(paras, changed.iter().copied(), &key_of, actors, memo);
+            for (&pi, fresh) in changed.iter().zip(quotes) {
                 let v = (paras.para)(pi);
-                let fresh = (!v.quotes.is_empty()).then(|| local(pi, v, memo));
                 let fresh_len = fresh.as_ref().map_or(0, |f| f.len());
                 l.opens[pi] = super::quotes::opens_with_quote(v.text);
                 l.closing.remove(&pi);
@@ -749,25 +733,18 @@ pub fn attribute_with(
             l
         }
         _ => {
-            let mut parts = Vec::with_capacity(paras.len);
             let mut at = Vec::with_capacity(paras.len + 1);
             let mut opens = Vec::with_capacity(paras.len);
             let mut briefs: Vec<Brief> = Vec::new();
-            let mut filled = fill_memo(paras, &key_of, actors, memo);
-            for pi in 0..paras.len {
+            let parts = memoised(paras, 0..paras.len, &key_of, actors, memo);
+            for (pi, part) in parts.iter().enumerate() {
                 at.push(briefs.len());
-                let v = (paras.para)(pi);
-                opens.push(super::quotes::opens_with_quote(v.text));
-                let part = match &mut filled {
-                    Some(parts) => parts[pi].take(),
-                    None => (!v.quotes.is_empty()).then(|| local(pi, v, memo)),
-                };
+                opens.push(super::quotes::opens_with_quote((paras.para)(pi).text));
                 briefs.extend(
                     part.iter()
                         .flat_map(|f| f.iter())
                         .map(|q| Brief::of(&placed(q, pi))),
                 );
-                parts.push(part);
             }
             at.push(briefs.len());
             let local_quotes = Local(parts);
@@ -794,39 +771,37 @@ pub fn attribute_with(
     out
 }
 
-/// Before a full run over a long draft: every paragraph's quotes (`None` without quotes)
-/// from the memo, those it does not have attributed (on a thread per core when there are
-/// many, as on opening a draft) and filed in the memo under `key_of`. Each paragraph's
-/// quotes depend on it and the actors alone. `None` for a short draft: the run reads the
-/// memo paragraph by paragraph itself.
+/// The quotes of paragraphs `which`, in order (`None` for one without quotes), each as if
+/// it were paragraph 0: from the memo, keyed by `key_of`, or attributed and filed there.
+/// Each paragraph's quotes depend on it and the actors alone, so when many are missing
+/// (opening a long draft) a second thread attributes half of them.
 #[allow(clippy::type_complexity)]
-fn fill_memo(
+fn memoised(
     paras: &Paras,
+    which: impl Iterator<Item = usize>,
     key_of: &dyn Fn(usize, &ParaQuotes, &[(usize, usize, usize)]) -> u64,
     actors: &Chunked<Actor>,
     memo: &mut QuoteMemo,
-) -> Option<Vec<Option<Arc<Vec<Quote>>>>> {
-    if paras.len < 2 * super::PARALLEL_BATCH || super::threads() < 2 {
-        return None;
-    }
+) -> Vec<Option<Arc<Vec<Quote>>>> {
     let generation = memo.generation;
-    let mut parts: Vec<Option<Arc<Vec<Quote>>>> = vec![None; paras.len];
-    // (paragraph, key, the paragraph read with its speakers) of those to attribute.
+    let mut out: Vec<Option<Arc<Vec<Quote>>>> = Vec::with_capacity(which.size_hint().0);
+    // (place in `out`, key, the paragraph read with its speakers) of those to attribute.
     let mut missing: Vec<(usize, u64, ParaQuotes, Vec<(usize, usize, usize)>)> = Vec::new();
-    for (pi, part) in parts.iter_mut().enumerate() {
+    for pi in which {
         let v = (paras.para)(pi);
-        if v.quotes.is_empty() {
-            continue;
-        }
-        let speakers = speakers_in(&v, actors);
-        let key = key_of(pi, &v, &speakers);
-        match memo.entries.get_mut(&key) {
-            Some(e) => {
-                e.0 = generation;
-                *part = Some(e.1.clone());
+        let mut quotes = None;
+        if !v.quotes.is_empty() {
+            let speakers = speakers_in(&v, actors);
+            let key = key_of(pi, &v, &speakers);
+            match memo.entries.get_mut(&key) {
+                Some(e) => {
+                    e.0 = generation;
+                    quotes = Some(e.1.clone());
+                }
+                None => missing.push((out.len(), key, v, speakers)),
             }
-            None => missing.push((pi, key, v, speakers)),
         }
+        out.push(quotes);
     }
     let attribute = |part: &[(usize, u64, ParaQuotes, Vec<(usize, usize, usize)>)]| {
         part.iter()
@@ -839,22 +814,21 @@ fn fill_memo(
             })
             .collect::<Vec<_>>()
     };
-    // A keystroke that linked the names afresh misses a few paragraphs at most: a thread
-    // would cost more than it saves.
-    let done = if missing.len() >= super::PARALLEL_BATCH {
+    // A keystroke misses a few paragraphs at most: a thread would cost more than it saves.
+    let done = if missing.len() >= super::PARALLEL_BATCH && super::threads() >= 2 {
         super::in_halves(&missing, |_, part| attribute(part))
     } else {
         attribute(&missing)
     };
-    for ((pi, key, _, _), quotes) in missing.into_iter().zip(done) {
+    for ((k, key, _, _), quotes) in missing.into_iter().zip(done) {
         // A paragraph repeated in the draft was attributed twice; the memo keeps one.
         let e = memo
             .entries
             .entry(key)
             .or_insert_with(|| (generation, Arc::new(quotes)));
-        parts[pi] = Some(e.1.clone());
+        out[k] = Some(e.1.clone());
     }
-    Some(parts)
+    out
 }
 
 /// The paragraph's resolved mentions of actors that can speak: cities and regions do not;
