@@ -222,8 +222,16 @@ pub fn tokenize(para: &str) -> Vec<Token> {
             let known_ascii = ascii_lower && end == scanned;
             let lowercase =
                 known_ascii || kind == Kind::Word && para[s..end].chars().all(char::is_lowercase);
-            if lowercase && speech_verb_after(lex, &para[s..end], known_ascii, para, out.last()) {
-                token.meta |= SPEECH_BIT;
+            if lowercase {
+                let w = &para[s..end];
+                let lemma = if known_ascii {
+                    lex.speech_lemma_ascii(w)
+                } else {
+                    lex.speech_lemma(w)
+                };
+                if used_as_speech_verb(lemma, para, out.last()) {
+                    token.meta |= SPEECH_BIT;
+                }
             }
             out.push(token);
             start_next = false;
@@ -281,20 +289,9 @@ pub fn tokenize(para: &str) -> Vec<Token> {
     out
 }
 
-/// `is_speech_verb_at` for a word known to be in lowercase (and `ascii`: in lowercase
-/// ASCII letters only), after `prev`.
-fn speech_verb_after(
-    lex: &Lexicon,
-    word: &str,
-    ascii: bool,
-    para: &str,
-    prev: Option<&Token>,
-) -> bool {
-    let lemma = if ascii {
-        lex.speech_lemma_ascii(word)
-    } else {
-        lex.speech_lemma(word)
-    };
+/// `is_speech_verb_at` for a lowercase word whose speech-verb lemma is `lemma`, after
+/// `prev`.
+fn used_as_speech_verb(lemma: Option<&str>, para: &str, prev: Option<&Token>) -> bool {
     if lemma.is_none_or(|l| l == "according") {
         return false;
     }
@@ -315,10 +312,8 @@ pub fn is_speech_verb_at(para: &str, toks: &[Token], i: usize) -> bool {
     let w = t.text(para);
     matches!(t.kind(), Kind::Word | Kind::Number)
         && w.chars().all(char::is_lowercase)
-        && speech_verb_after(
-            Lexicon::get(),
-            w,
-            false,
+        && used_as_speech_verb(
+            Lexicon::get().speech_lemma(w),
             para,
             i.checked_sub(1).map(|k| &toks[k]),
         )
