@@ -1889,8 +1889,8 @@ fn resolved_of(hits: &[Hit], map: &[usize]) -> Vec<Resolved> {
 fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
     let lex = Lexicon::get();
     // Each paragraph's hits and signature read that paragraph and the names alone. On
-    // opening a long draft the second core is idle by now (the duplicate pass ran beside
-    // linking and is done), so it takes the second half.
+    // opening a long draft the other cores are idle by now (the duplicate pass ran beside
+    // linking and is done), so they share the paragraphs.
     let one = |from: usize, views: &[ParaView]| -> Vec<(Vec<Hit>, Signature)> {
         views
             .iter()
@@ -1902,11 +1902,12 @@ fn assemble(views: &[ParaView], names: &Arc<Names>) -> Assembled {
             })
             .collect()
     };
-    let both = if views.len() >= 2 * super::PARALLEL_BATCH && super::threads() >= 2 {
-        super::in_halves(views, one)
+    let threads = if views.len() >= 2 * super::PARALLEL_BATCH {
+        super::threads()
     } else {
-        one(0, views)
+        1
     };
+    let both = super::on_threads(views, threads, one);
     let (pre, sigs): (Vec<Vec<Hit>>, Vec<Signature>) = both.into_iter().unzip();
     let n = names.actors.len();
     let mut speaking = vec![0u32; n];

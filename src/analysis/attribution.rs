@@ -774,7 +774,7 @@ pub fn attribute_with(
 /// The quotes of paragraphs `which`, in order (`None` for one without quotes), each as if
 /// it were paragraph 0: from the memo, keyed by `key_of`, or attributed and filed there.
 /// Each paragraph's quotes depend on it and the actors alone, so when many are missing
-/// (opening a long draft) a second thread attributes half of them.
+/// (opening a long draft) the cores share them.
 #[allow(clippy::type_complexity)]
 fn memoised(
     paras: &Paras,
@@ -815,11 +815,12 @@ fn memoised(
             .collect::<Vec<_>>()
     };
     // A keystroke misses a few paragraphs at most: a thread would cost more than it saves.
-    let done = if missing.len() >= super::PARALLEL_BATCH && super::threads() >= 2 {
-        super::in_halves(&missing, |_, part| attribute(part))
+    let threads = if missing.len() >= super::PARALLEL_BATCH {
+        super::threads()
     } else {
-        attribute(&missing)
+        1
     };
+    let done = super::on_threads(&missing, threads, |_, part| attribute(part));
     for ((k, key, _, _), quotes) in missing.into_iter().zip(done) {
         // A paragraph repeated in the draft was attributed twice; the memo keeps one.
         let e = memo

@@ -272,42 +272,24 @@ fn threads() -> usize {
     }
 }
 
-/// `f` over the first half of `items` on this thread and over the second half on
-/// another, the results in order: for a document-level pass over a long draft whose
-/// paragraphs each read only themselves and shared tables (`f` is given where its part
-/// starts).
-fn in_halves<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &[T]) -> Vec<R> + Sync) -> Vec<R> {
-    let mid = items.len() / 2;
-    std::thread::scope(|s| {
-        let second = s.spawn(|| f(mid, &items[mid..]));
-        let mut out = f(0, &items[..mid]);
-        out.extend(
-            second
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-        );
-        out
-    })
-}
-
-/// The facts of `bodies`, in order, on `threads` threads. Each paragraph's facts depend on
-/// its text alone, so a large batch is shared among threads: the result is the same. The
-/// threads take slices of it in turn rather than a half each: when one core is slower
-/// (another process, a busy host), the other does more instead of waiting for it.
-fn compute_facts(bodies: &[&str], threads: usize) -> Vec<Arc<ParagraphFacts>> {
-    let one = |chunk: &[&str]| -> Vec<Arc<ParagraphFacts>> {
-        chunk
-            .iter()
-            .map(|b| Arc::new(ParagraphFacts::compute(b)))
-            .collect()
-    };
+/// `f` over `items` on `threads` threads, the results in order, as `f(0, items)` gives
+/// them: for the passes whose items each read only themselves and shared tables (the
+/// paragraphs' facts on opening a draft, then each paragraph's hits for the assembly and
+/// the quotes the memo lacks). `f` is given where its part starts. The threads take
+/// slices of 128 items in turn rather than a half each: when one core is slower (another
+/// process, a busy host), the other does more instead of waiting for it.
+fn on_threads<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(usize, &[T]) -> Vec<R> + Sync,
+) -> Vec<R> {
     if threads < 2 {
-        return one(bodies);
+        return f(0, items);
     }
     const SLICE: usize = 128;
-    let slices = bodies.len().div_ceil(SLICE);
+    let slices = items.len().div_ceil(SLICE);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, Vec<Arc<ParagraphFacts>>)> = std::thread::scope(|s| {
+    let mut done: Vec<(usize, Vec<R>)> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 s.spawn(|| {
@@ -317,8 +299,8 @@ fn compute_facts(bodies: &[&str], threads: usize) -> Vec<Arc<ParagraphFacts>> {
                         if k >= slices {
                             return mine;
                         }
-                        let end = ((k + 1) * SLICE).min(bodies.len());
-                        mine.push((k, one(&bodies[k * SLICE..end])));
+                        let end = ((k + 1) * SLICE).min(items.len());
+                        mine.push((k, f(k * SLICE, &items[k * SLICE..end])));
                     }
                 })
             })
@@ -329,11 +311,22 @@ fn compute_facts(bodies: &[&str], threads: usize) -> Vec<Arc<ParagraphFacts>> {
             .collect()
     });
     done.sort_unstable_by_key(|(k, _)| *k);
-    let mut out = Vec::with_capacity(bodies.len());
-    for (_, facts) in done {
-        out.extend(facts);
+    let mut out = Vec::with_capacity(items.len());
+    for (_, part) in done {
+        out.extend(part);
     }
     out
+}
+
+/// The facts of `bodies`, in order, on `threads` threads: each paragraph's depend on its
+/// text alone.
+fn compute_facts(bodies: &[&str], threads: usize) -> Vec<Arc<ParagraphFacts>> {
+    on_threads(bodies, threads, |_, chunk| {
+        chunk
+            .iter()
+            .map(|b| Arc::new(ParagraphFacts::compute(b)))
+            .collect()
+    })
 }
 
 /// Quotes in a paragraph longer than this (bytes) are not attributed or checked; the
