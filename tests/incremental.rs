@@ -319,9 +319,9 @@ fn edits_to_a_long_draft_are_seen() {
 }
 
 /// Opening a long draft computes the paragraphs' facts on several threads, then finds
-/// duplicates on one thread while names are linked on another, shares each paragraph's
-/// hits between two threads when assembling the mentions, and attributes the paragraphs'
-/// quotes on two; the answer is the one a single thread gives, in the same order
+/// duplicates on one thread while names are linked on another, shares the paragraphs'
+/// hits among threads when assembling the mentions, and attributes the paragraphs'
+/// quotes the same way; the answer is the one a single thread gives, in the same order
 /// (findings included: the copies are duplicates).
 #[test]
 fn facts_computed_on_several_threads_give_the_same_analysis() {
@@ -331,8 +331,8 @@ fn facts_computed_on_several_threads_give_the_same_analysis() {
     copydesk::analysis::set_threads(3);
     let three = analyze(&draft, Format::Plain, &Config::default());
     copydesk::analysis::set_threads(0);
-    // 512 paragraphs for assembling and attributing on two threads, 256 of them with
-    // quotes for the second.
+    // 512 paragraphs for assembling and attributing on threads, 256 of them with quotes
+    // for the second.
     assert!(
         one.paragraphs.len() >= 512,
         "enough paragraphs to use threads"
