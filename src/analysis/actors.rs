@@ -12,7 +12,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::chunked::Chunked;
 use super::lexicon::{Gender, Lexicon, Subtype};
 use super::mentions::{
-    name_words_iter, ActorKind, Candidate, Mentions, Nominal, PronounClass, Via, ORG_HEADS,
+    last_name_word, name_words_iter, ActorKind, Candidate, Mentions, Nominal, PronounClass, Via,
+    ORG_HEADS,
 };
 use super::quotes::QuoteMarks;
 use super::roster::Roster;
@@ -246,7 +247,7 @@ fn find_part<'t>(
     firsts: &'t Index,
     org_parts: &'t Index,
 ) -> Option<(&'t [usize], Via, bool)> {
-    let surname = name_words_iter(&c.name).last().unwrap_or("");
+    let surname = last_name_word(&c.name).unwrap_or("");
     if let Some(among) = suffixes.get(&*c.name).or_else(|| suffixes.get(surname)) {
         let via = if c.via == Via::Honorific {
             Via::Honorific
@@ -485,7 +486,7 @@ fn key_hash(s: &str, buf: &mut String) -> u64 {
 /// The keys linking looks a candidate up by, whatever the pass: its name and its last
 /// word (as a surname, and as a town that may be someone's surname).
 fn lookup_keys(c: &Candidate, buf: &mut String) -> [u64; 2] {
-    let surname = name_words_iter(&c.name).last().unwrap_or("");
+    let surname = last_name_word(&c.name).unwrap_or("");
     [key_hash(&c.name, buf), key_hash(surname, buf)]
 }
 
@@ -788,7 +789,7 @@ impl Names {
                 if c.alias().is_some() {
                     return None;
                 }
-                let surname = name_words_iter(&c.name).last().unwrap_or("");
+                let surname = last_name_word(&c.name).unwrap_or("");
                 // Pass 2's look-ups by part of a name; refused when one reaches the actor
                 // that went.
                 let lists = [
@@ -1458,7 +1459,7 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
         .iter()
         .flat_map(|v| &v.mentions.candidates)
         .filter(|c| c.kind == Some(ActorKind::Person) && confident(c))
-        .filter_map(|c| name_words_iter(&c.name).last())
+        .filter_map(|c| last_name_word(&c.name))
         .collect();
     let town_as_surname = |c: &Candidate| {
         c.kind == Some(ActorKind::Place)

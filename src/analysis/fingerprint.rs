@@ -288,6 +288,20 @@ impl BottomK {
     }
 }
 
+/// `text` without its final punctuation (`is_final_punct`), on bytes: all of those are
+/// ASCII but the ellipsis, whose encoding no other character ends with.
+fn trim_final_punct(mut text: &[u8]) -> &[u8] {
+    const ELLIPSIS: &[u8] = "\u{2026}".as_bytes();
+    loop {
+        match text {
+            [rest @ .., b] if b.is_ascii() && is_final_punct(*b as char) => text = rest,
+            [rest @ .., _, _, _] if text.ends_with(ELLIPSIS) => text = rest,
+            _ => return text,
+        }
+    }
+}
+
+#[cfg(test)]
 fn hash_word(w: &str) -> u64 {
     let mut h = FxHasher::default();
     w.hash(&mut h);
@@ -344,9 +358,8 @@ impl Fingerprint {
             prev = Some(cur);
         };
         normalize_into(text, &mut out, on_word);
-        // Only whole characters were pushed.
-        let norm = std::str::from_utf8(&out).expect("whole UTF-8 characters were pushed");
-        let exact = hash_word(norm.trim_end_matches(is_final_punct));
+        // `hash_word` of the trimmed normal form, from its bytes (no UTF-8 check).
+        let exact = hash_bytes(trim_final_punct(&out));
         if words == 1 {
             let h = mix(first, 0);
             bigrams.push(top(h));
@@ -503,6 +516,26 @@ impl Fingerprint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn final_punctuation_is_trimmed_as_the_str_trim_does() {
+        for t in [
+            "",
+            "a.",
+            "said \u{2026}",
+            "\u{2026}.\u{2026}",
+            "x\u{2026} ",
+            "é.'\"",
+            "… a",
+            "—",
+        ] {
+            assert_eq!(
+                trim_final_punct(t.as_bytes()),
+                t.trim_end_matches(is_final_punct).as_bytes(),
+                "{t:?}"
+            );
+        }
+    }
 
     #[test]
     fn stop_list_is_sorted_for_binary_search() {

@@ -117,7 +117,10 @@ pub fn is_open_quote_char(c: char) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    // Curly quotes and dashes, the non-ASCII characters news prose has most, lie in the
+    // General Punctuation block, none of which is alphanumeric: no trip through the
+    // Unicode tables for them.
+    !('\u{2000}'..='\u{206F}').contains(&c) && c.is_alphanumeric()
 }
 
 /// Splits a paragraph into tokens.
@@ -340,6 +343,13 @@ pub fn is_headline(para: &str, tokens: &[Token]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_characters_are_the_alphanumeric_ones() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
 
     #[test]
     fn a_word_longer_than_a_token_holds_goes_on_as_the_next_token() {
