@@ -348,6 +348,29 @@ fn facts_computed_on_several_threads_give_the_same_analysis() {
     assert_eq!(summary(&one), summary(&three));
 }
 
+/// A text of a megabyte or more, analysed afresh, has its lines indexed on a second
+/// thread while its paragraphs are split: the same index and paragraphs as one thread's.
+#[test]
+fn a_megabyte_draft_is_indexed_and_split_as_on_one_thread() {
+    let draft: String = (0..60_000)
+        .map(|i| {
+            format!(
+                "Item {i} — “é” ends.\r\n{}\r\n",
+                if i % 3 == 0 { "" } else { "More 😀 text." }
+            )
+        })
+        .collect();
+    assert!(draft.len() >= 1 << 20, "{} bytes", draft.len());
+    copydesk::analysis::set_threads(1);
+    let one = analyze(&draft, Format::Plain, &Config::default());
+    copydesk::analysis::set_threads(3);
+    let three = analyze(&draft, Format::Plain, &Config::default());
+    copydesk::analysis::set_threads(0);
+    assert!(one.paragraphs.len() > 20_000);
+    assert_eq!(format!("{:?}", one.lines), format!("{:?}", three.lines));
+    assert_eq!(one.paragraphs, three.paragraphs);
+}
+
 /// Re-analyses `draft` after `edited` with one analyser and compares it with a fresh one,
 /// and checks that the quote at `words` changed (its credit or cue, decided across
 /// paragraphs), so that the test cannot pass by reusing the last run.

@@ -697,7 +697,7 @@ pub fn attribute_with(
                 let briefs = fresh
                     .iter()
                     .flat_map(|f| f.iter())
-                    .map(|q| Brief::of(&placed(q, pi)));
+                    .map(|q| Brief::of(q, pi));
                 l.briefs.splice(from..to, briefs);
                 l.local.0[pi] = fresh;
             }
@@ -740,11 +740,7 @@ pub fn attribute_with(
             for (pi, part) in parts.iter().enumerate() {
                 at.push(briefs.len());
                 opens.push(super::quotes::opens_with_quote((paras.para)(pi).text));
-                briefs.extend(
-                    part.iter()
-                        .flat_map(|f| f.iter())
-                        .map(|q| Brief::of(&placed(q, pi))),
-                );
+                briefs.extend(part.iter().flat_map(|f| f.iter()).map(|q| Brief::of(q, pi)));
             }
             at.push(briefs.len());
             let local_quotes = Local(parts);
@@ -1024,9 +1020,11 @@ struct Brief {
 }
 
 impl Brief {
-    fn of(q: &Quote) -> Brief {
+    /// The brief of paragraph `pi`'s quote `q` (as its memo keeps it, placed in paragraph
+    /// 0): read in place, not from a placed copy (a clone of its shared strings).
+    fn of(q: &Quote, pi: usize) -> Brief {
         Brief {
-            paragraph: q.paragraph as u32,
+            paragraph: pi as u32,
             start: q.span.start as u32,
             end: q.span.end as u32,
             words: q.words as u32,

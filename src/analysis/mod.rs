@@ -259,6 +259,11 @@ pub fn set_threads(n: usize) {
 /// then duplicates and linking in turn.
 const PARALLEL_BATCH: usize = 256;
 
+/// A text at least this long, analysed afresh, has its lines indexed on a second thread
+/// while its paragraphs are split: each takes about a millisecond a megabyte here, far
+/// more than starting a thread.
+const PARALLEL_TEXT: usize = 1 << 20;
+
 fn threads() -> usize {
     match THREADS.load(std::sync::atomic::Ordering::Relaxed) {
         0 => {
@@ -443,24 +448,41 @@ impl Analyzer {
     ) -> Analysis {
         let mut last = self.last.take();
         let changed = last.as_ref().and_then(changed);
-        let lines = match (&last, changed) {
+        let index_lines = || match (&last, changed) {
             (Some(l), Some((p, s))) => Arc::new(l.lines.patch_changed(l.len, text, p, s)),
             _ => Arc::new(LineIndex::new(text)),
         };
         // Around the change only, when the last split was of the same format.
-        let (paragraphs, per_line) = match (&last, changed) {
-            (Some(l), Some(ch)) if l.format == format => {
-                paragraphs::split_again(&l.paragraphs, l.len, text, ch, format, l.per_line)
-                    .map(|p| (p, l.per_line))
+        let split = || {
+            match (&last, changed) {
+                (Some(l), Some(ch)) if l.format == format => {
+                    paragraphs::split_again(&l.paragraphs, l.len, text, ch, format, l.per_line)
+                        .map(|p| (p, l.per_line))
+                }
+                _ => None,
             }
-            _ => None,
-        }
-        .unwrap_or_else(|| {
-            let (mut all, per_line) = paragraphs::split_with_mode(text, format);
-            // Kept until the next edit; `split_again` sizes its list exactly.
-            all.shrink_to_fit();
-            (all, per_line)
-        });
+            .unwrap_or_else(|| {
+                let (mut all, per_line) = paragraphs::split_with_mode(text, format);
+                // Kept until the next edit; `split_again` sizes its list exactly.
+                all.shrink_to_fit();
+                (all, per_line)
+            })
+        };
+        // Opening a long draft: nothing else runs yet, so the second core indexes the
+        // lines while this one splits the paragraphs (both scan the whole text).
+        let (lines, (paragraphs, per_line)) =
+            if changed.is_none() && text.len() >= PARALLEL_TEXT && threads() >= 2 {
+                std::thread::scope(|s| {
+                    let lines = s.spawn(index_lines);
+                    let split = split();
+                    let lines = lines
+                        .join()
+                        .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                    (lines, split)
+                })
+            } else {
+                (index_lines(), split())
+            };
         let paragraphs = Arc::new(paragraphs);
         self.generation += 1;
         let generation = self.generation;
