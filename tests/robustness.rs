@@ -1029,3 +1029,130 @@ mod fuzz_regressions {
         assert_eq!(c.shutdown_and_exit(), 0);
     }
 }
+
+/// An editor busy elsewhere stops reading the server's output while the reporter goes on
+/// typing: the server must go on reading (and applying) edits while what it writes
+/// waits, and once it is read again publish the diagnostics of the last version.
+mod slow_client {
+    use super::*;
+    use std::io::{BufReader, Write};
+    use std::process::{Command, Stdio};
+    use std::sync::mpsc;
+
+    fn framed(v: &Value) -> Vec<u8> {
+        let body = v.to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    }
+
+    #[test]
+    fn edits_sent_while_output_is_unread_are_all_applied() {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start copydesk");
+        let mut stdin = child.stdin.take().unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        stdin
+            .write_all(&framed(
+                &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                "params": {"processId": null, "rootUri": null, "capabilities": caps()}}),
+            ))
+            .unwrap();
+        while common::read_message(&mut out).expect("initialize reply")["id"] != 1 {}
+        // Each version has two hundred duplicate paragraphs: a few of its diagnostics
+        // messages fill the pipe to the client.
+        let pairs: String = (0..200)
+            .map(|i| format!("{i}. {LEDE}\n\n{i}. {LEDE}\n\n"))
+            .collect();
+        let uri = "file:///slow.txt";
+        let edits = 300;
+        let mut text = pairs.clone();
+        let mut messages = vec![
+            json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+            json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument":
+                {"uri": uri, "languageId": "plaintext", "version": 1, "text": pairs}}}),
+        ];
+        for v in 2..=edits + 1 {
+            // A new paragraph at the top, a copy of an earlier one every third time.
+            let insert = if v % 3 == 0 {
+                format!("{}. {LEDE}\n\n", v % 200)
+            } else {
+                format!("{QUOTE} ({v})\n\n")
+            };
+            text.insert_str(0, &insert);
+            messages.push(
+                json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                "textDocument": {"uri": uri, "version": v},
+                "contentChanges": [{"range": {"start": {"line": 0, "character": 0},
+                    "end": {"line": 0, "character": 0}}, "text": insert}]}}),
+            );
+        }
+        // Written on a thread, nothing read meanwhile: a server that stopped reading its
+        // input would block these writes, and the test would fail at the deadline below
+        // instead of hanging.
+        let (done_tx, done) = mpsc::channel();
+        std::thread::spawn(move || {
+            for (k, m) in messages.iter().enumerate() {
+                if stdin.write_all(&framed(m)).is_err() {
+                    return;
+                }
+                if k == 1 {
+                    // Time to publish the first version's diagnostics, more than the
+                    // pipe holds: the edits below arrive while that write waits.
+                    let _ = stdin.flush();
+                    std::thread::sleep(Duration::from_millis(300));
+                }
+            }
+            let _ = stdin.flush();
+            let _ = done_tx.send(stdin);
+        });
+        let Ok(mut stdin) = done.recv_timeout(common::TIMEOUT) else {
+            let _ = child.kill();
+            panic!("the server stopped reading edits while its output went unread");
+        };
+        let want = copydesk::analysis::analyze(
+            &text,
+            copydesk::analysis::Format::Plain,
+            &copydesk::analysis::Config::default(),
+        )
+        .findings
+        .len();
+        assert!(want > 200, "{want} findings");
+        let deadline = Instant::now() + common::TIMEOUT;
+        let mut published = Vec::new();
+        let last = loop {
+            assert!(
+                Instant::now() < deadline,
+                "no diagnostics for the last version"
+            );
+            let m = common::read_message(&mut out).expect("the server's output");
+            let p = &m["params"];
+            if m["method"] == "textDocument/publishDiagnostics" && p["uri"] == uri {
+                published.push((p["version"].clone(), m.to_string().len()));
+                if p["version"] == edits + 1 {
+                    break p.clone();
+                }
+            }
+        };
+        // The first version's diagnostics (analysed as soon as it opened) were more than
+        // the pipe holds, so their write waited for this reader from before the edits
+        // were sent until after.
+        assert_eq!(published[0].0, 1, "{published:?}");
+        assert!(published[0].1 > 1 << 16, "{published:?}");
+        assert_eq!(last["diagnostics"].as_array().unwrap().len(), want);
+        stdin
+            .write_all(&framed(
+                &json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
+            ))
+            .unwrap();
+        while common::read_message(&mut out).expect("shutdown reply")["id"] != 2 {}
+        stdin
+            .write_all(&framed(&json!({"jsonrpc": "2.0", "method": "exit"})))
+            .unwrap();
+        drop(stdin);
+        assert!(child.wait().unwrap().success());
+    }
+}
