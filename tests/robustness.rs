@@ -1035,24 +1035,13 @@ mod fuzz_regressions {
 /// waits, and once it is read again publish the diagnostics of the last version.
 mod slow_client {
     use super::*;
+    use common::framed;
     use std::io::{BufReader, Write};
-    use std::process::{Command, Stdio};
     use std::sync::mpsc;
-
-    fn framed(v: &Value) -> Vec<u8> {
-        let body = v.to_string();
-        format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
-    }
 
     #[test]
     fn edits_sent_while_output_is_unread_are_all_applied() {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start copydesk");
+        let mut child = common::start(&["lsp"], &[]);
         let mut stdin = child.stdin.take().unwrap();
         let mut out = BufReader::new(child.stdout.take().unwrap());
         stdin

@@ -277,6 +277,19 @@ fn threads() -> usize {
     }
 }
 
+/// `(a(), b())`, with `a` on a second thread when `two` (a panic in it goes on in the
+/// caller): for two whole passes that read different things.
+fn beside<A: Send, B>(two: bool, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    if !two {
+        return (a(), b());
+    }
+    std::thread::scope(|s| {
+        let a = s.spawn(a);
+        let b = b();
+        (a.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), b)
+    })
+}
+
 /// `f` over `items` on `threads` threads, the results in order, as `f(0, items)` gives
 /// them: for the passes whose items each read only themselves and shared tables (the
 /// paragraphs' facts on opening a draft, then each paragraph's hits for the assembly and
@@ -470,19 +483,11 @@ impl Analyzer {
         };
         // Opening a long draft: nothing else runs yet, so the second core indexes the
         // lines while this one splits the paragraphs (both scan the whole text).
-        let (lines, (paragraphs, per_line)) =
-            if changed.is_none() && text.len() >= PARALLEL_TEXT && threads() >= 2 {
-                std::thread::scope(|s| {
-                    let lines = s.spawn(index_lines);
-                    let split = split();
-                    let lines = lines
-                        .join()
-                        .unwrap_or_else(|e| std::panic::resume_unwind(e));
-                    (lines, split)
-                })
-            } else {
-                (index_lines(), split())
-            };
+        let (lines, (paragraphs, per_line)) = beside(
+            changed.is_none() && text.len() >= PARALLEL_TEXT && threads() >= 2,
+            index_lines,
+            split,
+        );
         let paragraphs = Arc::new(paragraphs);
         self.generation += 1;
         let generation = self.generation;
@@ -584,7 +589,7 @@ impl Analyzer {
         }
         let mut findings = Vec::new();
         let (pair_memo, link_memo) = (&mut self.pair_memo, &mut self.link_memo);
-        let mut find_duplicates = || {
+        let find_duplicates = || {
             config.duplicates.enabled.then(|| {
                 duplicates::find_with(
                     text,
@@ -619,23 +624,12 @@ impl Analyzer {
                 old: replaced.iter().map(|f| (&*f.tokens, &f.mentions)).collect(),
             }),
         };
-        let mut link = || actors::link_with(&paras, config.roster.as_ref(), link_memo);
+        let link = || actors::link_with(&paras, config.roster.as_ref(), link_memo);
         // The duplicate pass and name linking read different facts and keep different
         // memos. After a large batch (opening a long draft) each is a full pass, and the
         // duplicates run on a second core beside linking; a keystroke's passes are far
         // shorter than starting a thread.
-        let (duplicates, mut linked) = if threads >= 2 {
-            std::thread::scope(|s| {
-                let duplicates = s.spawn(find_duplicates);
-                let linked = link();
-                let duplicates = duplicates
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
-                (duplicates, linked)
-            })
-        } else {
-            (find_duplicates(), link())
-        };
+        let (duplicates, mut linked) = beside(threads >= 2, find_duplicates, link);
         findings.extend(duplicates.into_iter().flatten());
         let resolved = linked.resolved.clone();
         let para = |p: usize| {

@@ -19,6 +19,24 @@ pub struct Client {
     pub backlog: Vec<Value>,
 }
 
+/// A message with its header, as written to the server.
+pub fn framed(msg: &Value) -> Vec<u8> {
+    let body = msg.to_string();
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+/// The server binary with piped standard input and output, neither read nor written yet.
+pub fn start(args: &[&str], envs: &[(&str, &str)]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_copydesk"))
+        .args(args)
+        .envs(envs.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start copydesk")
+}
+
 pub fn read_message(r: &mut impl BufRead) -> Option<Value> {
     let mut len = None;
     loop {
@@ -51,9 +69,7 @@ impl Client {
     }
 
     pub fn send(&mut self, msg: Value) {
-        let body = msg.to_string();
-        let framed = format!("Content-Length: {}\r\n\r\n{body}", body.len());
-        self.send_raw(framed.as_bytes());
+        self.send_raw(&framed(&msg));
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -221,14 +237,7 @@ pub fn apply_edits(text: &str, edits: &[Value]) -> String {
 impl Client {
     /// Like `spawn`, with extra environment variables (e.g. the test-only panic hook).
     pub fn spawn_with_env(args: &[&str], envs: &[(&str, &str)]) -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
-            .args(args)
-            .envs(envs.iter().copied())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start copydesk");
+        let mut child = start(args, envs);
         let stdout = child.stdout.take().unwrap();
         let stdin = child.stdin.take();
         let (tx, rx) = channel();
