@@ -1039,6 +1039,20 @@ mod slow_client {
     use std::io::{BufReader, Write};
     use std::sync::mpsc;
 
+    /// A pipe's default capacity on Linux: 16 pages, whose first may be partly read.
+    const PIPE: usize = 1 << 16;
+    const PIPE_FULL: usize = PIPE - 4096;
+
+    /// Bytes written to the pipe and not read yet.
+    fn waiting_bytes(pipe: &std::process::ChildStdout) -> usize {
+        use std::os::fd::AsRawFd;
+        let mut n: libc::c_int = 0;
+        // SAFETY: FIONREAD writes one c_int through the pointer, which outlives the call.
+        let r = unsafe { libc::ioctl(pipe.as_raw_fd(), libc::FIONREAD, &mut n) };
+        assert_eq!(r, 0, "FIONREAD");
+        n as usize
+    }
+
     #[test]
     fn edits_sent_while_output_is_unread_are_all_applied() {
         let mut child = common::start(&["lsp"], &[]);
@@ -1057,13 +1071,30 @@ mod slow_client {
             .map(|i| format!("{i}. {LEDE}\n\n{i}. {LEDE}\n\n"))
             .collect();
         let uri = "file:///slow.txt";
-        let edits = 300;
+        // More than the pipe to the server holds (about 160 KB): a server that stopped
+        // reading would block the writes below.
+        let edits = 600;
         let mut text = pairs.clone();
-        let mut messages = vec![
+        for m in [
             json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
             json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument":
                 {"uri": uri, "languageId": "plaintext", "version": 1, "text": pairs}}}),
-        ];
+        ] {
+            stdin.write_all(&framed(&m)).unwrap();
+        }
+        stdin.flush().unwrap();
+        // The first version's diagnostics are more than the pipe holds: once the pipe is
+        // full the server's write of them waits, and every edit below arrives meanwhile.
+        let deadline = Instant::now() + common::TIMEOUT;
+        while waiting_bytes(out.get_ref()) < PIPE_FULL {
+            assert!(
+                Instant::now() < deadline,
+                "the first diagnostics never filled the pipe: {} bytes",
+                waiting_bytes(out.get_ref())
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let mut messages = Vec::new();
         for v in 2..=edits + 1 {
             // A new paragraph at the top, a copy of an earlier one every third time.
             let insert = if v % 3 == 0 {
@@ -1084,15 +1115,9 @@ mod slow_client {
         // instead of hanging.
         let (done_tx, done) = mpsc::channel();
         std::thread::spawn(move || {
-            for (k, m) in messages.iter().enumerate() {
+            for m in &messages {
                 if stdin.write_all(&framed(m)).is_err() {
                     return;
-                }
-                if k == 1 {
-                    // Time to publish the first version's diagnostics, more than the
-                    // pipe holds: the edits below arrive while that write waits.
-                    let _ = stdin.flush();
-                    std::thread::sleep(Duration::from_millis(300));
                 }
             }
             let _ = stdin.flush();
@@ -1110,14 +1135,27 @@ mod slow_client {
         .findings
         .len();
         assert!(want > 200, "{want} findings");
+        // Read on a thread from here, so that a server that never answers fails the test
+        // at the deadline instead of hanging it.
+        let (tx, inbox) = mpsc::channel();
+        std::thread::spawn(move || {
+            while let Some(m) = common::read_message(&mut out) {
+                if tx.send(m).is_err() {
+                    break;
+                }
+            }
+        });
         let deadline = Instant::now() + common::TIMEOUT;
+        let mut next = |what: &str| {
+            let left = deadline.saturating_duration_since(Instant::now());
+            inbox.recv_timeout(left).unwrap_or_else(|_| {
+                let _ = child.kill();
+                panic!("no {what}")
+            })
+        };
         let mut published = Vec::new();
         let last = loop {
-            assert!(
-                Instant::now() < deadline,
-                "no diagnostics for the last version"
-            );
-            let m = common::read_message(&mut out).expect("the server's output");
+            let m = next("diagnostics for the last version");
             let p = &m["params"];
             if m["method"] == "textDocument/publishDiagnostics" && p["uri"] == uri {
                 published.push((p["version"].clone(), m.to_string().len()));
@@ -1126,18 +1164,15 @@ mod slow_client {
                 }
             }
         };
-        // The first version's diagnostics (analysed as soon as it opened) were more than
-        // the pipe holds, so their write waited for this reader from before the edits
-        // were sent until after.
         assert_eq!(published[0].0, 1, "{published:?}");
-        assert!(published[0].1 > 1 << 16, "{published:?}");
+        assert!(published[0].1 > PIPE, "{published:?}");
         assert_eq!(last["diagnostics"].as_array().unwrap().len(), want);
         stdin
             .write_all(&framed(
                 &json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
             ))
             .unwrap();
-        while common::read_message(&mut out).expect("shutdown reply")["id"] != 2 {}
+        while next("reply to shutdown")["id"] != 2 {}
         stdin
             .write_all(&framed(&json!({"jsonrpc": "2.0", "method": "exit"})))
             .unwrap();
