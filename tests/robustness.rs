@@ -800,14 +800,37 @@ mod cli_inputs {
 
     /// Runs `copydesk check`, failing the test if it does not finish in 20 s.
     fn check(args: &[&Path], stdin: &[u8]) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+        check_within(args, stdin, None)
+    }
+
+    /// `check`, its address space limited to `memory` bytes when given.
+    fn check_within(args: &[&Path], stdin: &[u8], memory: Option<u64>) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_copydesk"));
+        command
             .args(["check", "--format", "json"])
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+            .stderr(Stdio::piped());
+        if let Some(bytes) = memory {
+            use std::os::unix::process::CommandExt;
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            // SAFETY: setrlimit is async-signal-safe, and `limit` is copied into the
+            // closure, which only reads it.
+            unsafe {
+                command.pre_exec(move || {
+                    if libc::setrlimit(libc::RLIMIT_AS, &limit) == 0 {
+                        Ok(())
+                    } else {
+                        Err(std::io::Error::last_os_error())
+                    }
+                });
+            }
+        }
+        let mut child = command.spawn().unwrap();
         let mut input = child.stdin.take().unwrap();
         let _ = input.write_all(stdin);
         drop(input);
@@ -840,6 +863,32 @@ mod cli_inputs {
         let p = dir.join("good.txt");
         std::fs::write(&p, format!("{LEDE}\n\n{LEDE}\n")).unwrap();
         p
+    }
+
+    /// A file longer than a draft can be (offsets are 32-bit) is refused by its size,
+    /// before it is read: in 1 GiB of address space, which reading it would overrun.
+    #[test]
+    fn a_file_over_4_gib_is_refused_unread() {
+        let d = tmpdir("huge");
+        let good = good(&d);
+        let huge = d.join("huge.txt");
+        // Sparse: no disk space used.
+        let f = std::fs::File::create(&huge).unwrap();
+        f.set_len((4 << 30) + 1).unwrap();
+        drop(f);
+        let o = check_within(&[&huge, &good], b"", Some(1 << 30));
+        let _ = std::fs::remove_dir_all(&d);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("{}: over 4 GiB, not checked", huge.display())),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(
+            files(&o),
+            [good.to_str().unwrap()],
+            "the good file was checked"
+        );
     }
 
     /// chmod 000 makes a file unreadable unless we are root (as in CI containers).

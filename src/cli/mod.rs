@@ -41,14 +41,30 @@ pub struct Draft {
     pub text: String,
 }
 
+/// The longest draft: offsets are kept in 32 bits (tokens, the line index).
+const MAX_DRAFT: u64 = u32::MAX as u64;
+
+fn too_big(path: &str) -> String {
+    format!("{path}: over 4 GiB, not checked")
+}
+
+/// Reads a draft from `from`, no further than one byte past the longest one (standard
+/// input can be endless): a longer one is refused, not held in memory.
+fn read_bounded(path: &str, from: impl Read) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    from.take(MAX_DRAFT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{path}: {}", io_reason(&e)))?;
+    Ok(bytes)
+}
+
 /// Reads bytes as a draft, or says in one line why it cannot be checked.
 pub fn decode(path: &str, bytes: Vec<u8>) -> Result<Draft, String> {
     if bytes.is_empty() {
         return Err(format!("{path}: empty file, nothing to check"));
     }
-    // Offsets are kept in 32 bits (tokens, the line index).
-    if u32::try_from(bytes.len()).is_err() {
-        return Err(format!("{path}: over 4 GiB, not checked"));
+    if bytes.len() as u64 > MAX_DRAFT {
+        return Err(too_big(path));
     }
     if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
         return Err(format!(
@@ -109,16 +125,15 @@ pub fn gather(paths: &[String]) -> (Vec<Draft>, Vec<String>) {
     let mut errors = Vec::new();
     for arg in paths {
         if arg == "-" {
-            let mut bytes = Vec::new();
-            match std::io::stdin().read_to_end(&mut bytes) {
-                Ok(_) if bytes.is_empty() => {
+            match read_bounded("<stdin>", std::io::stdin()) {
+                Ok(bytes) if bytes.is_empty() => {
                     errors.push("<stdin>: nothing on standard input".into())
                 }
-                Ok(_) => match decode("<stdin>", bytes) {
+                Ok(bytes) => match decode("<stdin>", bytes) {
                     Ok(d) => drafts.push(d),
                     Err(e) => errors.push(e),
                 },
-                Err(e) => errors.push(format!("<stdin>: {e}")),
+                Err(e) => errors.push(e),
             }
             continue;
         }
@@ -145,12 +160,18 @@ pub fn gather(paths: &[String]) -> (Vec<Draft>, Vec<String>) {
         };
         for f in files {
             let name = f.to_string_lossy().to_string();
-            match std::fs::read(&f) {
-                Ok(bytes) => match decode(&name, bytes) {
-                    Ok(d) => drafts.push(d),
-                    Err(e) => errors.push(e),
-                },
-                Err(e) => errors.push(format!("{name}: {}", io_reason(&e))),
+            let read = std::fs::File::open(&f)
+                .map_err(|e| format!("{name}: {}", io_reason(&e)))
+                .and_then(|file| {
+                    // Refused by its size, before a byte of it is read.
+                    match file.metadata() {
+                        Ok(m) if m.len() > MAX_DRAFT => Err(too_big(&name)),
+                        _ => read_bounded(&name, file).and_then(|bytes| decode(&name, bytes)),
+                    }
+                });
+            match read {
+                Ok(d) => drafts.push(d),
+                Err(e) => errors.push(e),
             }
         }
     }
