@@ -1172,7 +1172,7 @@ mod slow_client {
             let _ = stdin.flush();
             let _ = done_tx.send(stdin);
         });
-        let Ok(mut stdin) = done.recv_timeout(common::TIMEOUT) else {
+        let Ok(stdin) = done.recv_timeout(common::TIMEOUT) else {
             let _ = child.kill();
             panic!("the server stopped reading edits while its output went unread");
         };
@@ -1184,48 +1184,22 @@ mod slow_client {
         .findings
         .len();
         assert!(want > 200, "{want} findings");
-        // Read on a thread from here, so that a server that never answers fails the test
-        // at the deadline instead of hanging it.
-        let (tx, inbox) = mpsc::channel();
-        std::thread::spawn(move || {
-            while let Some(m) = common::read_message(&mut out) {
-                if tx.send(m).is_err() {
-                    break;
-                }
-            }
-        });
-        let deadline = Instant::now() + common::TIMEOUT;
-        let mut next = |what: &str| {
-            let left = deadline.saturating_duration_since(Instant::now());
-            inbox.recv_timeout(left).unwrap_or_else(|_| {
-                let _ = child.kill();
-                panic!("no {what}")
-            })
-        };
+        // Read from here as every other test reads: a server that never answers fails
+        // the test at the deadline instead of hanging it.
+        let mut c = Client::adopt(child, stdin, out, 1);
         let mut published = Vec::new();
         let last = loop {
-            let m = next("diagnostics for the last version");
-            let p = &m["params"];
-            if m["method"] == "textDocument/publishDiagnostics" && p["uri"] == uri {
-                published.push((p["version"].clone(), m.to_string().len()));
-                if p["version"] == edits + 1 {
-                    break p.clone();
-                }
+            let m = c.wait_for(|m| {
+                m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+            });
+            published.push((m["params"]["version"].clone(), m.to_string().len()));
+            if m["params"]["version"] == edits + 1 {
+                break m["params"].clone();
             }
         };
         assert_eq!(published[0].0, 1, "{published:?}");
         assert!(published[0].1 > PIPE, "{published:?}");
         assert_eq!(last["diagnostics"].as_array().unwrap().len(), want);
-        stdin
-            .write_all(&framed(
-                &json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
-            ))
-            .unwrap();
-        while next("reply to shutdown")["id"] != 2 {}
-        stdin
-            .write_all(&framed(&json!({"jsonrpc": "2.0", "method": "exit"})))
-            .unwrap();
-        drop(stdin);
-        assert!(child.wait().unwrap().success());
+        assert_eq!(c.shutdown_and_exit(), 0);
     }
 }

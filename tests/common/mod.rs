@@ -238,12 +238,22 @@ impl Client {
     /// Like `spawn`, with extra environment variables (e.g. the test-only panic hook).
     pub fn spawn_with_env(args: &[&str], envs: &[(&str, &str)]) -> Client {
         let mut child = start(args, envs);
-        let stdout = child.stdout.take().unwrap();
-        let stdin = child.stdin.take();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let stdin = child.stdin.take().unwrap();
+        Client::adopt(child, stdin, stdout, 0)
+    }
+
+    /// A client for a server a test started and spoke to by hand (`start`): its output
+    /// is read from `stdout` on, and the next request id is past `last_id`.
+    pub fn adopt(
+        child: Child,
+        stdin: ChildStdin,
+        mut stdout: impl BufRead + Send + 'static,
+        last_id: i64,
+    ) -> Client {
         let (tx, rx) = channel();
         std::thread::spawn(move || {
-            let mut r = BufReader::new(stdout);
-            while let Some(m) = read_message(&mut r) {
+            while let Some(m) = read_message(&mut stdout) {
                 if tx.send(m).is_err() {
                     break;
                 }
@@ -251,9 +261,9 @@ impl Client {
         });
         Client {
             child,
-            stdin,
+            stdin: Some(stdin),
             inbox: rx,
-            next_id: 0,
+            next_id: last_id,
             backlog: Vec::new(),
         }
     }
