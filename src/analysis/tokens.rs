@@ -123,6 +123,22 @@ fn is_word_char(c: char) -> bool {
     !('\u{2000}'..='\u{206F}').contains(&c) && c.is_alphanumeric()
 }
 
+/// ASCII letters and digits, over every byte value: no byte of a longer character is one.
+const ALNUM_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
+/// ASCII bytes for which `char::is_whitespace` is true.
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+}
+
 /// Splits a paragraph into tokens.
 pub fn tokenize(para: &str) -> Vec<Token> {
     let lex = Lexicon::get();
@@ -136,72 +152,97 @@ pub fn tokenize(para: &str) -> Vec<Token> {
     let chars_at = |i: usize| para[i..].chars().next();
     while i < para.len() {
         // Most of a news paragraph is ASCII: its bytes are characters without decoding.
-        let c = match bytes[i] {
-            b @ 0..0x80 => b as char,
-            _ => chars_at(i).unwrap(),
+        let b = bytes[i];
+        let c = if b < 0x80 {
+            if is_ascii_space(b) {
+                i += 1;
+                continue;
+            }
+            b as char
+        } else {
+            let c = chars_at(i).unwrap();
+            if c.is_whitespace() {
+                i += c.len_utf8();
+                continue;
+            }
+            c
         };
         let w = c.len_utf8();
-        if c.is_whitespace() {
-            i += w;
-            continue;
-        }
-        if is_word_char(c) {
+        if ALNUM_BYTE[b as usize] || b >= 0x80 && is_word_char(c) {
             let s = i;
-            let mut j = i + w;
-            let mut all_digits = c.is_ascii_digit();
-            // Known while scanning, so that most words need no second look to rule them
-            // out as speech verbs.
-            let mut ascii_lower = c.is_ascii_lowercase();
+            let mut j = i;
+            // What the word's ASCII letters and digits have in common: among them digits
+            // alone lack 0x40 and lowercase letters alone have both 0x40 and 0x20, so two
+            // bitwise ops a byte tell whether the word is all digits or all lowercase.
+            let (mut and, mut or) = (0xFFu8, 0u8);
+            // A letter or digit past ASCII (not a digit, not known lowercase ASCII).
+            let mut wide = false;
+            // Something joined the word (`don’t`, `U.S`): not known lowercase ASCII.
+            let mut joined = false;
+            // An apostrophe joined it: it may end in a possessive `’s`.
+            let mut apostrophe = false;
+            let all_digits = |or: u8, wide: bool| !wide && or & 0x40 == 0;
             let limit = para.len().min(s + MAX_WORD);
             while j < limit {
-                let d = match bytes[j] {
-                    b if b.is_ascii_alphanumeric() => {
-                        all_digits &= b.is_ascii_digit();
-                        ascii_lower &= b.is_ascii_lowercase();
-                        j += 1;
-                        continue;
-                    }
-                    b @ 0..0x80 => b as char,
-                    _ => chars_at(j).unwrap(),
+                let b = bytes[j];
+                if ALNUM_BYTE[b as usize] {
+                    and &= b;
+                    or |= b;
+                    j += 1;
+                    continue;
+                }
+                let d = if b < 0x80 {
+                    b as char
+                } else {
+                    chars_at(j).unwrap()
                 };
-                if is_word_char(d) {
-                    ascii_lower = false;
-                    all_digits &= d.is_ascii_digit();
+                if b >= 0x80 && is_word_char(d) {
+                    wide = true;
                     j += d.len_utf8();
                     continue;
                 }
-                let next = para[j + d.len_utf8()..].chars().next();
+                // Most words end at a space or a mark that joins nothing: what follows is
+                // read only after a mark that may join.
+                let after = j + d.len_utf8();
+                let next = || para[after..].chars().next();
                 let joins = match d {
                     // don’t, O’Brien — but not a trailing ’s, which is split off below.
-                    '\'' | '\u{2019}' => next.is_some_and(is_word_char),
-                    '-' | '\u{2010}' | '\u{2011}' => next.is_some_and(is_word_char),
+                    '\'' | '\u{2019}' => next().is_some_and(is_word_char),
+                    '-' | '\u{2010}' | '\u{2011}' => next().is_some_and(is_word_char),
                     // U.S, D.C, 3.5 — a dot between single letters or digits.
                     '.' => {
                         let prev_single = para[s..j].chars().rev().nth(1).is_none_or(|p| p == '.');
-                        next.is_some_and(|n| n.is_alphanumeric()) && (prev_single || all_digits)
+                        next().is_some_and(|n| n.is_alphanumeric())
+                            && (prev_single || all_digits(or, wide))
                     }
-                    '&' => next.is_some_and(|n| n.is_uppercase()),
-                    ',' => all_digits && next.is_some_and(|n| n.is_ascii_digit()),
+                    '&' => next().is_some_and(|n| n.is_uppercase()),
+                    ',' => all_digits(or, wide) && next().is_some_and(|n| n.is_ascii_digit()),
                     _ => false,
                 };
                 if !joins {
                     break;
                 }
-                // Only what joins the word counts: most words end at a space or a mark,
-                // and are still known to be lowercase ASCII.
-                ascii_lower = false;
-                j += d.len_utf8();
+                apostrophe |= matches!(d, '\'' | '\u{2019}');
+                joined = true;
+                j = after;
             }
+            let all_digits = all_digits(or, wide);
+            // Only what joins the word counts: most words end at a space or a mark, and
+            // are still known to be lowercase ASCII.
+            let ascii_lower = !wide && !joined && and & 0x60 == 0x60;
             // Where the scan stopped: a period kept below makes the word end later.
             let scanned = j;
-            // A trailing possessive becomes its own token.
+            // A trailing possessive becomes its own token; only a joined apostrophe can
+            // have put one in the word.
             let word = &para[s..j];
             let mut end = j;
             let mut poss = None;
-            for suffix in ["\u{2019}s", "'s"] {
-                if word.len() > suffix.len() && word.ends_with(suffix) {
-                    end = j - suffix.len();
-                    poss = Some((end, j));
+            if apostrophe {
+                for suffix in ["\u{2019}s", "'s"] {
+                    if word.len() > suffix.len() && word.ends_with(suffix) {
+                        end = j - suffix.len();
+                        poss = Some((end, j));
+                    }
                 }
             }
             let text = &para[s..end];
@@ -251,14 +292,13 @@ pub fn tokenize(para: &str) -> Vec<Token> {
             continue;
         }
         // Punctuation, one character a token.
-        let prev_word = out
-            .last()
-            .is_some_and(|t| t.kind() == Kind::Word && t.end() as usize == i);
-        let next = para[i + w..].chars().next();
+        let next = || para[i + w..].chars().next();
         let kind = if is_apostrophe(c)
-            && prev_word
+            && out
+                .last()
+                .is_some_and(|t| t.kind() == Kind::Word && t.end() as usize == i)
             && para[..i].ends_with('s')
-            && !next.is_some_and(is_word_char)
+            && !next().is_some_and(is_word_char)
         {
             Kind::Possessive
         } else {
@@ -276,7 +316,7 @@ pub fn tokenize(para: &str) -> Vec<Token> {
                     start_next = true;
                 }
             }
-            ':' | ';' if next.is_none_or(char::is_whitespace) => start_next = true,
+            ':' | ';' if next().is_none_or(char::is_whitespace) => start_next = true,
             c if is_open_quote_char(c) => {
                 let before = para[..i].chars().next_back();
                 if before.is_none_or(|b| b.is_whitespace() || "([{—–-".contains(b)) {
@@ -343,6 +383,28 @@ pub fn is_headline(para: &str, tokens: &[Token]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// What `tokenize` knows of a word from its bytes' bits (a number, lowercase
+        /// ASCII) and where it looks for a possessive, against the word's characters.
+        #[test]
+        fn kinds_agree_with_the_words_characters(
+            text in "([A-Za-z0-9]{1,9}|[ .,;'’&\t\n-]|[éÉ語])*"
+        ) {
+            let toks = tokenize(&text);
+            for t in &toks {
+                let w = t.text(&text);
+                let digits = w
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .all(|c| c.is_ascii_digit());
+                if matches!(t.kind(), Kind::Word | Kind::Number) {
+                    proptest::prop_assert_eq!(t.kind() == Kind::Number, digits, "{:?}", w);
+                    proptest::prop_assert!(!w.ends_with("’s") && !w.ends_with("'s"), "{:?}", w);
+                }
+            }
+        }
+    }
 
     #[test]
     fn word_characters_are_the_alphanumeric_ones() {
