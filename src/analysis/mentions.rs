@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::lexicon::{Entry, Gender, Lexicon, Subtype};
+use super::lexicon::{class, Entry, Gender, Lexicon, Subtype};
 use super::quotes::QuoteMarks;
 use super::tokens::{is_capitalized, Kind, Token};
 
@@ -210,6 +210,7 @@ impl Found {
 struct Scratch {
     found: Found,
     runs: Vec<(usize, usize)>,
+    class: Vec<u8>,
     items: Vec<Item>,
     consumed: Vec<bool>,
 }
@@ -231,6 +232,7 @@ impl Scratch {
                 s.found.pronouns.capacity(),
                 s.found.nominals.capacity(),
                 s.runs.capacity(),
+                s.class.capacity(),
                 s.items.capacity(),
                 s.consumed.capacity(),
             ]
@@ -378,6 +380,8 @@ struct Ctx<'a> {
     headline: bool,
     /// Quotations' inner starts, sorted, each with the furthest inner end up to it.
     quote_reach: Vec<(u32, u32)>,
+    /// `Lexicon::class` of each token of a capitalised run (0 elsewhere), looked up once.
+    class: Vec<u8>,
 }
 
 impl Ctx<'_> {
@@ -408,6 +412,16 @@ impl Ctx<'_> {
     }
     fn slice(&self, a: usize, b: usize) -> String {
         self.key(a, b).into_owned()
+    }
+    /// `Lexicon::class` of token `i`, which lies in a run.
+    fn class(&self, i: usize) -> u8 {
+        debug_assert_eq!(
+            self.class[i],
+            self.lex.class(self.text(i)),
+            "{}",
+            self.text(i)
+        );
+        self.class[i]
     }
     fn is_name_word(&self, i: usize) -> bool {
         let Some(t) = self.toks.get(i) else {
@@ -583,8 +597,8 @@ fn items(c: &Ctx, a: usize, b: usize, headline_run: bool, out: &mut Vec<Item>) {
             Item::Title(exp.clone(), i, i + 1)
         } else if !name_like(w) {
             Item::Particle(i)
-        } else if lex.calendar.contains(w)
-            || lex.not_names.contains(w)
+        } else if c.class(i) & class::CALENDAR != 0
+            || c.class(i) & class::NOT_NAME != 0
                 && (t.sentence_start() || headline_run || c.headline)
                 && !given_name_leading(c, i, b)
         {
@@ -607,14 +621,14 @@ fn given_name_leading(c: &Ctx, i: usize, b: usize) -> bool {
     }
     // Capitalised function words inside a name ("Without", "For") are skipped.
     let mut j = i + 1;
-    while j < b.min(i + 3) && lex.not_names.contains(c.text(j)) && name_like(c.text(j)) {
+    while j < b.min(i + 3) && c.class(j) & class::NOT_NAME != 0 && name_like(c.text(j)) {
         j += 1;
     }
     j < b
         && c.toks[j].kind() == Kind::Word
         && name_like(c.text(j))
         && !lex.phrases.contains_key(c.text(j))
-        && !lex.not_names.contains(c.text(j))
+        && c.class(j) & class::NOT_NAME == 0
 }
 
 fn lex_name(lex: &Lexicon, e: &Entry, surface: &str) -> (String, ActorKind, Subtype) {
@@ -819,29 +833,45 @@ pub fn extract(para: &str, toks: &[Token], quotes: &[QuoteMarks], headline: bool
         reach = reach.max(q.1);
         q.1 = reach;
     }
-    let c = Ctx {
+    let mut c = Ctx {
         para,
         toks,
         lex,
         headline,
         quote_reach,
+        class: Vec::new(),
     };
-    Scratch::with(|scratch| find(&c, scratch))
+    Scratch::with(|scratch| {
+        runs(&c, &mut scratch.runs);
+        let mut class = std::mem::take(&mut scratch.class);
+        class.clear();
+        class.resize(toks.len(), 0);
+        for &(a, b) in &scratch.runs {
+            for (i, k) in class.iter_mut().enumerate().take(b).skip(a) {
+                *k = lex.class(c.text(i));
+            }
+        }
+        c.class = class;
+        let found = find(&c, scratch);
+        scratch.class = c.class;
+        found
+    })
 }
 
 fn find(c: &Ctx, scratch: &mut Scratch) -> Mentions {
-    let (lex, para, toks, headline) = (c.lex, c.para, c.toks, c.headline);
+    let (para, toks, headline) = (c.para, c.toks, c.headline);
     let Scratch {
         found: m,
         runs: run_list,
         items: run_items,
         consumed,
+        ..
     } = scratch;
     // Empty unless a panic left it part-filled (the server goes on after one).
     m.candidates.clear();
     m.pronouns.clear();
     m.nominals.clear();
-    runs(c, run_list);
+    // `extract` found the runs.
     let runs = &*run_list;
     let mut place_like_end: Option<usize> = None;
     for &(a, b) in runs {
@@ -854,12 +884,11 @@ fn find(c: &Ctx, scratch: &mut Scratch) -> Mentions {
                     && matches!(c.text(a - 1), "and" | "or")
         });
         let not_names_inside = (a + 1..b)
-            .filter(|&i| c.toks[i].kind() == Kind::Word && lex.not_names.contains(c.text(i)))
+            .filter(|&i| c.toks[i].kind() == Kind::Word && c.class(i) & class::NOT_NAME != 0)
             .count();
         // Title-case runs ("Hegseth Rules Out U.S. Peacekeeping") read word by word; a run
         // that ends in a cue word is one name however many common words it holds.
-        let ends_in_cue =
-            lex.org_cues.contains(c.text(b - 1)) || lex.place_cues.contains(c.text(b - 1));
+        let ends_in_cue = c.class(b - 1) & (class::ORG_CUE | class::PLACE_CUE) != 0;
         let headline_run = headline || (not_names_inside >= 2 && !ends_in_cue);
         items(c, a, b, headline_run, run_items);
         let before = m.candidates.len();
@@ -1035,9 +1064,8 @@ fn build(
         if consumed[p] {
             continue;
         }
-        let w = c.text(*t);
-        let org = lex.org_cues.contains(w);
-        let place = !org && lex.place_cues.contains(w);
+        let org = c.class(*t) & class::ORG_CUE != 0;
+        let place = !org && c.class(*t) & class::PLACE_CUE != 0;
         if !org && !place {
             continue;
         }
@@ -1124,13 +1152,13 @@ fn build(
                 // A headline phrase caught mid-sentence ("The post Hegseth Places Onus of …"):
                 // a common headline word inside the chunk means its words stand alone.
                 let common_inside = (s + 1..e).any(
-                    |k| matches!(items[k], Item::Word(t) if lex.not_names.contains(c.text(t))),
+                    |k| matches!(items[k], Item::Word(t) if c.class(t) & class::NOT_NAME != 0),
                 );
                 let headline_run = headline_run || common_inside;
                 if common_inside {
                     e = s + 1;
                     if let Item::Word(t) = items[s] {
-                        if lex.not_names.contains(c.text(t)) {
+                        if c.class(t) & class::NOT_NAME != 0 {
                             p += 1;
                             continue;
                         }

@@ -108,6 +108,10 @@ pub struct Lexicon {
     pub speech_nouns: FxHashSet<String>,
     pub not_names: FxHashSet<String>,
     pub calendar: FxHashSet<String>,
+    /// Which of `not_names`, `calendar`, `org_cues` and `place_cues` hold a word
+    /// (`class::*` bits): one look-up for what the name finder asks of each word of a
+    /// capitalised run, instead of one a list.
+    word_class: FxHashMap<String, u8>,
     pub nominal_heads: FxHashSet<String>,
     /// Words that take a following '.' as part of themselves ("Mr.", "Sen.", "Inc.").
     pub abbreviations: FxHashSet<String>,
@@ -124,6 +128,14 @@ pub struct Lexicon {
     /// every capitalised run, and most words start neither, which one bit says.
     phrase_starts: Bits,
     title_starts: Bits,
+}
+
+/// The bits of `Lexicon::class`.
+pub mod class {
+    pub const NOT_NAME: u8 = 1;
+    pub const CALENDAR: u8 = 2;
+    pub const ORG_CUE: u8 = 4;
+    pub const PLACE_CUE: u8 = 8;
 }
 
 /// Prefilters for the look-ups asked of every word: a set of slots, one bit each, with
@@ -310,6 +322,18 @@ impl Lexicon {
         lex.not_names = set(include_str!("data/not_names.txt"));
         lex.calendar = set(include_str!("data/calendar.txt"));
         lex.nominal_heads = set(include_str!("data/nominal_heads.txt"));
+        for (list, bit) in [
+            (&lex.not_names, class::NOT_NAME),
+            (&lex.calendar, class::CALENDAR),
+            (&lex.org_cues, class::ORG_CUE),
+            (&lex.place_cues, class::PLACE_CUE),
+        ] {
+            for w in list {
+                // `class` answers 0 for a lowercase word without looking.
+                debug_assert!(!w.starts_with(|c: char| c.is_ascii_lowercase()), "{w}");
+                *lex.word_class.entry(w.clone()).or_default() |= bit;
+            }
+        }
         lex.speech_nouns = lines(include_str!("data/speech_nouns.txt"))
             .map(str::to_lowercase)
             .collect();
@@ -354,6 +378,14 @@ impl Lexicon {
     pub fn get() -> &'static Lexicon {
         static LEX: OnceLock<Lexicon> = OnceLock::new();
         LEX.get_or_init(Lexicon::load)
+    }
+
+    /// The lists of `word_class` that hold `word`, as `class::*` bits.
+    pub fn class(&self, word: &str) -> u8 {
+        if word.starts_with(|c: char| c.is_ascii_lowercase()) {
+            return 0;
+        }
+        self.word_class.get(word).copied().unwrap_or(0)
     }
 
     /// The natural form of a title phrase given in any case.
