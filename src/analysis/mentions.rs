@@ -591,9 +591,15 @@ fn items(c: &Ctx, a: usize, b: usize, headline_run: bool, out: &mut Vec<Item>) {
         let w = c.text(i);
         let item = if t.kind() != Kind::Word {
             Item::Particle(i)
-        } else if let Some(g) = lex.honorifics.get(w) {
+        } else if let Some(g) = (c.class(i) & class::HONORIFIC != 0)
+            .then(|| lex.honorifics.get(w))
+            .flatten()
+        {
             Item::Honorific(*g, i)
-        } else if let Some(exp) = lex.title_abbrevs.get(w) {
+        } else if let Some(exp) = (c.class(i) & class::TITLE_ABBREV != 0)
+            .then(|| lex.title_abbrevs.get(w))
+            .flatten()
+        {
             Item::Title(exp.clone(), i, i + 1)
         } else if !name_like(w) {
             Item::Particle(i)
@@ -1173,10 +1179,8 @@ fn build(
                 // Titles, honorifics and affiliations before the chunk, in this run.
                 let mut roles = Vec::new();
                 let mut affiliation = None;
-                let mut gender = first_word
-                    .and_then(|w| lex.given.get(w))
-                    .copied()
-                    .unwrap_or(Gender::Unknown);
+                let given_gender = first_word.and_then(|w| lex.given.get(w)).copied();
+                let mut gender = given_gender.unwrap_or(Gender::Unknown);
                 let mut honorific = false;
                 let mut titled = false;
                 let mut q = s;
@@ -1243,7 +1247,7 @@ fn build(
                 if affiliation.is_none() {
                     affiliation = app_aff;
                 }
-                let given = first_word.is_some_and(|w| lex.given.contains_key(w));
+                let given = given_gender.is_some();
                 let first_is_start = c.toks[ft].sentence_start();
                 let single = word_count <= 1;
                 if first_word.is_some_and(|w| {

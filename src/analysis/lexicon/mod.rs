@@ -108,9 +108,9 @@ pub struct Lexicon {
     pub speech_nouns: FxHashSet<String>,
     pub not_names: FxHashSet<String>,
     pub calendar: FxHashSet<String>,
-    /// Which of `not_names`, `calendar`, `org_cues` and `place_cues` hold a word
-    /// (`class::*` bits): one look-up for what the name finder asks of each word of a
-    /// capitalised run, instead of one a list.
+    /// Which of `not_names`, `calendar`, `org_cues`, `place_cues`, `honorifics` and
+    /// `title_abbrevs` hold a word (`class::*` bits): one look-up for what the name finder
+    /// asks of each word of a capitalised run, instead of one a list.
     word_class: FxHashMap<String, u8>,
     pub nominal_heads: FxHashSet<String>,
     /// Words that take a following '.' as part of themselves ("Mr.", "Sen.", "Inc.").
@@ -136,6 +136,8 @@ pub mod class {
     pub const CALENDAR: u8 = 2;
     pub const ORG_CUE: u8 = 4;
     pub const PLACE_CUE: u8 = 8;
+    pub const HONORIFIC: u8 = 16;
+    pub const TITLE_ABBREV: u8 = 32;
 }
 
 /// Prefilters for the look-ups asked of every word: a set of slots, one bit each, with
@@ -322,12 +324,21 @@ impl Lexicon {
         lex.not_names = set(include_str!("data/not_names.txt"));
         lex.calendar = set(include_str!("data/calendar.txt"));
         lex.nominal_heads = set(include_str!("data/nominal_heads.txt"));
-        for (list, bit) in [
+        let sets = [
             (&lex.not_names, class::NOT_NAME),
             (&lex.calendar, class::CALENDAR),
             (&lex.org_cues, class::ORG_CUE),
             (&lex.place_cues, class::PLACE_CUE),
-        ] {
+        ];
+        let maps = [
+            (lex.honorifics.keys().collect::<Vec<_>>(), class::HONORIFIC),
+            (lex.title_abbrevs.keys().collect(), class::TITLE_ABBREV),
+        ];
+        let lists = sets
+            .into_iter()
+            .map(|(set, bit)| (set.iter().collect::<Vec<_>>(), bit))
+            .chain(maps);
+        for (list, bit) in lists {
             for w in list {
                 // `class` answers 0 for a lowercase word without looking.
                 debug_assert!(!w.starts_with(|c: char| c.is_ascii_lowercase()), "{w}");
