@@ -912,7 +912,14 @@ fn find(c: &Ctx, scratch: &mut Scratch) -> Mentions {
     }
     affiliation_after(c, &mut m.candidates);
     for (i, t) in toks.iter().enumerate() {
-        if t.kind() != Kind::Word {
+        // Pronouns and "the" start with one of these letters: most words are passed over
+        // by their first byte, without slicing them.
+        if t.kind() != Kind::Word
+            || !matches!(
+                para.as_bytes()[t.start() as usize],
+                b'h' | b'H' | b's' | b'S' | b'i' | b'I' | b't' | b'T'
+            )
+        {
             continue;
         }
         let w = t.text(para);
