@@ -416,14 +416,27 @@ fn human(out: &mut impl Write, path: &str, text: &str, a: &Analysis) -> std::io:
     Ok(())
 }
 
+/// Standard output past Rust's line buffering, which would search every chunk of the
+/// JSON for a line end (the JSON has one, at its end); `Stdout` itself where its file
+/// descriptor cannot be had.
+fn raw_stdout() -> Box<dyn Write> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        if let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(fd));
+        }
+    }
+    Box::new(std::io::stdout())
+}
+
 pub fn run(format: OutputFormat, config: &Config, paths: &[String]) -> i32 {
     let (drafts, errors) = gather(paths);
     for e in &errors {
         eprintln!("copydesk: {e}");
     }
-    let stdout = std::io::stdout();
     // Buffered: the JSON is written in many small pieces.
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, raw_stdout());
     let mut findings = 0;
     if format == OutputFormat::Json && out.write_all(b"{\"files\":[").is_err() {
         return EXIT_ERROR;
