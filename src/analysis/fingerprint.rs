@@ -101,26 +101,20 @@ fn normalize_into(text: &str, out: &mut Vec<u8>, mut on_word: impl FnMut(&[u8]))
     while i < bytes.len() {
         let b = bytes[i];
         if ALNUM_BYTE[b as usize] {
-            // A run of ASCII letters and digits, most of a news paragraph: copied whole and
-            // lower-cased in place rather than byte by byte. The word may go on past it
-            // (`naïve`), so it ends where the next byte says.
-            let mut j = i + 1;
-            // Of ASCII letters and digits only capitals lack the 0x20 bit: the run's AND
-            // says whether any needs lower-casing (most words: none).
-            let mut all = b;
-            while j < bytes.len() && ALNUM_BYTE[bytes[j] as usize] {
-                all &= bytes[j];
-                j += 1;
-            }
+            // A run of ASCII letters and digits, most of a news paragraph, copied as it is
+            // scanned: of those bytes only capitals lack the 0x20 bit, so setting it
+            // lower-cases them without a test. (Copying the run whole after scanning it
+            // called `memcpy` a word, whose branches on the length the CPU mispredicts.)
+            // The word may go on past it (`naïve`), so it ends where the next byte says.
             if space {
                 out.push(b' ');
                 space = false;
             }
             word.get_or_insert(out.len());
-            let at = out.len();
-            out.extend_from_slice(&bytes[i..j]);
-            if all & 0x20 == 0 {
-                out[at..].iter_mut().for_each(|x| *x |= 0x20);
+            let mut j = i;
+            while j < bytes.len() && ALNUM_BYTE[bytes[j] as usize] {
+                out.push(bytes[j] | 0x20);
+                j += 1;
             }
             i = j;
             continue;
@@ -240,6 +234,27 @@ const STOP_TABLE: [u64; 256] = {
     t
 };
 
+/// The most slots a stop word lies past its own in `STOP_TABLE`, plus one: looking at that
+/// many slots from a word's own, whatever they hold, finds it if it is there.
+const STOP_PROBES: usize = {
+    let mut most = 0;
+    let mut i = 0;
+    while i < STOP.len() {
+        let x = pack(STOP[i].as_bytes());
+        let mut k = stop_slot(x);
+        let mut d = 1;
+        while STOP_TABLE[k] != x {
+            k = (k + 1) % 256;
+            d += 1;
+        }
+        if d > most {
+            most = d;
+        }
+        i += 1;
+    }
+    most
+};
+
 const fn stop_slot(x: u64) -> usize {
     (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
 }
@@ -269,15 +284,16 @@ fn is_stop_bytes(w: &[u8]) -> bool {
         return false;
     }
     let x = pack(w);
-    let mut k = stop_slot(x);
-    // Fewer than a quarter of the slots are full, so an empty one comes soon.
-    loop {
-        match STOP_TABLE[k] {
-            0 => return false,
-            y if y == x => return true,
-            _ => k = (k + 1) % 256,
-        }
+    let k = stop_slot(x);
+    // A fixed number of slots compared without stopping at the first empty one: whether a
+    // word is a stop word is a coin toss the CPU cannot predict, and a probe loop that
+    // ends on it costs a misprediction every other word.
+    let mut found = false;
+    for d in 0..STOP_PROBES {
+        found |= STOP_TABLE[(k + d) % 256] == x;
     }
+    // Empty slots hold 0, which only the empty word packs to.
+    found && x != 0
 }
 
 /// Alphanumeric ASCII, over every byte value: no byte of a longer character is one.
@@ -294,36 +310,44 @@ const ALNUM_BYTE: [bool; 256] = {
 /// Keeps the `SKETCH` smallest distinct values offered, sorted: the same as collecting
 /// all, sorting, deduplicating and truncating, without sorting them all.
 struct BottomK {
+    /// Sorted; the slots not yet filled hold `u64::MAX`.
     v: [u64; SKETCH],
-    n: usize,
 }
 
 impl BottomK {
     fn new() -> Self {
         BottomK {
-            v: [0; SKETCH],
-            n: 0,
+            v: [u64::MAX; SKETCH],
         }
     }
+    /// Keeps `h` if it is among the `SKETCH` smallest so far. Past the first few words of
+    /// a paragraph nearly every hash is turned away by the first test; the insertion itself
+    /// counts and shifts over all eight slots without branching on what they hold, whose
+    /// order the CPU cannot predict. (`u64::MAX` itself, a bigram's hash once in 2^64, is
+    /// never kept.)
     fn offer(&mut self, h: u64) {
-        if self.n == SKETCH && h >= self.v[SKETCH - 1] {
+        if h >= self.v[SKETCH - 1] {
             return;
         }
-        // Eight slots: a scan from the top and a shift beat a search and a Vec insert.
-        let mut at = self.n;
-        while at > 0 && self.v[at - 1] > h {
-            at -= 1;
+        let mut at = 0;
+        let mut seen = false;
+        for &x in &self.v {
+            at += usize::from(x < h);
+            seen |= x == h;
         }
-        if at > 0 && self.v[at - 1] == h {
+        if seen {
             return;
         }
-        let end = self.n.min(SKETCH - 1);
-        self.v.copy_within(at..end, at + 1);
+        for i in (1..SKETCH).rev() {
+            // All ones where the slot takes its left neighbour: a select, not a branch.
+            let take = u64::from(i > at).wrapping_neg();
+            self.v[i] = self.v[i - 1] & take | self.v[i] & !take;
+        }
         self.v[at] = h;
-        self.n = (self.n + 1).min(SKETCH);
     }
     fn kept(&self) -> &[u64] {
-        &self.v[..self.n]
+        let n = self.v.iter().take_while(|&&x| x != u64::MAX).count();
+        &self.v[..n]
     }
 }
 
@@ -386,9 +410,9 @@ impl Fingerprint {
             if let Some(p) = prev {
                 let h = mix(p.0, cur.0);
                 bigrams.push(top(h));
-                if !(p.1 && cur.1) {
-                    sketch.offer(h);
-                }
+                // Two stop words offer nothing: a hash no sketch keeps, rather than a branch
+                // on a pair of coin tosses.
+                sketch.offer(if p.1 && cur.1 { u64::MAX } else { h });
             } else {
                 first = cur.0;
             }
