@@ -8,6 +8,8 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 
+use super::tokens::ALNUM_BYTE;
+
 /// How many bigram hashes the candidate index keeps per paragraph.
 pub const SKETCH: usize = 8;
 
@@ -295,17 +297,6 @@ fn is_stop_bytes(w: &[u8]) -> bool {
     // Empty slots hold 0, which only the empty word packs to.
     found && x != 0
 }
-
-/// Alphanumeric ASCII, over every byte value: no byte of a longer character is one.
-const ALNUM_BYTE: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 128 {
-        t[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
-    }
-    t
-};
 
 /// Keeps the `SKETCH` smallest distinct values offered, sorted: the same as collecting
 /// all, sorting, deduplicating and truncating, without sorting them all.

@@ -124,7 +124,7 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// ASCII letters and digits, over every byte value: no byte of a longer character is one.
-const ALNUM_BYTE: [bool; 256] = {
+pub(super) const ALNUM_BYTE: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
     while b < 128 {
