@@ -8,7 +8,7 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 
-use super::tokens::ALNUM_BYTE;
+use super::tokens::{ALNUM_BYTE, ASCII_SPACE};
 
 /// How many bigram hashes the candidate index keeps per paragraph.
 pub const SKETCH: usize = 8;
@@ -53,19 +53,6 @@ fn is_final_punct(c: char) -> bool {
         '.' | ',' | ';' | ':' | '!' | '?' | '"' | '\'' | '-' | ' ' | '\u{2026}' | ')' | '*' | '_'
     )
 }
-
-/// ASCII bytes for which `char::is_whitespace` is true: tab, line feed, vertical tab, form
-/// feed, carriage return and space.
-const ASCII_SPACE: [bool; 128] = {
-    let mut t = [false; 128];
-    let mut b = 0x09;
-    while b <= 0x0D {
-        t[b] = true;
-        b += 1;
-    }
-    t[0x20] = true;
-    t
-};
 
 /// `fold` then lower-casing, for ASCII bytes: only the backtick folds (to an apostrophe).
 const ASCII_FOLD: [u8; 128] = {

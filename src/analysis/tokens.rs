@@ -134,10 +134,18 @@ pub(super) const ALNUM_BYTE: [bool; 256] = {
     t
 };
 
-/// ASCII bytes for which `char::is_whitespace` is true.
-fn is_ascii_space(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
-}
+/// ASCII bytes for which `char::is_whitespace` is true: tab, line feed, vertical tab, form
+/// feed, carriage return and space.
+pub(super) const ASCII_SPACE: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0x09;
+    while b <= 0x0D {
+        t[b] = true;
+        b += 1;
+    }
+    t[0x20] = true;
+    t
+};
 
 /// Splits a paragraph into tokens.
 pub fn tokenize(para: &str) -> Vec<Token> {
@@ -154,7 +162,7 @@ pub fn tokenize(para: &str) -> Vec<Token> {
         // Most of a news paragraph is ASCII: its bytes are characters without decoding.
         let b = bytes[i];
         let c = if b < 0x80 {
-            if is_ascii_space(b) {
+            if ASCII_SPACE[b as usize] {
                 i += 1;
                 continue;
             }
