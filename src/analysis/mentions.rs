@@ -321,12 +321,19 @@ const WHO_ROLE: &[(&str, &str)] = &[
     ("represents", "representative"),
 ];
 
+/// Whether a word starting with byte `first` can be a pronoun (or "the", whose letter is
+/// among them): most words are settled by it.
+fn may_be_pronoun_or_the(first: u8) -> bool {
+    matches!(first, b'h' | b'H' | b's' | b'S' | b'i' | b'I' | b't' | b'T')
+}
+
 fn pronoun_class(word: &str) -> Option<PronounClass> {
     // Asked of every word: most are settled by their first letter.
-    if !matches!(
-        word.as_bytes().first(),
-        Some(b'h' | b'H' | b's' | b'S' | b'i' | b'I' | b't' | b'T')
-    ) {
+    if !word
+        .as_bytes()
+        .first()
+        .is_some_and(|&b| may_be_pronoun_or_the(b))
+    {
         return None;
     }
     Some(match word {
@@ -912,14 +919,8 @@ fn find(c: &Ctx, scratch: &mut Scratch) -> Mentions {
     }
     affiliation_after(c, &mut m.candidates);
     for (i, t) in toks.iter().enumerate() {
-        // Pronouns and "the" start with one of these letters: most words are passed over
-        // by their first byte, without slicing them.
-        if t.kind() != Kind::Word
-            || !matches!(
-                para.as_bytes()[t.start() as usize],
-                b'h' | b'H' | b's' | b'S' | b'i' | b'I' | b't' | b'T'
-            )
-        {
+        // Most words are passed over by their first byte, without slicing them.
+        if t.kind() != Kind::Word || !may_be_pronoun_or_the(para.as_bytes()[t.start() as usize]) {
             continue;
         }
         let w = t.text(para);
