@@ -324,27 +324,21 @@ impl Lexicon {
         lex.not_names = set(include_str!("data/not_names.txt"));
         lex.calendar = set(include_str!("data/calendar.txt"));
         lex.nominal_heads = set(include_str!("data/nominal_heads.txt"));
-        let sets = [
-            (&lex.not_names, class::NOT_NAME),
-            (&lex.calendar, class::CALENDAR),
-            (&lex.org_cues, class::ORG_CUE),
-            (&lex.place_cues, class::PLACE_CUE),
-        ];
-        let maps = [
-            (lex.honorifics.keys().collect::<Vec<_>>(), class::HONORIFIC),
-            (lex.title_abbrevs.keys().collect(), class::TITLE_ABBREV),
-        ];
-        let lists = sets
-            .into_iter()
-            .map(|(set, bit)| (set.iter().collect::<Vec<_>>(), bit))
-            .chain(maps);
-        for (list, bit) in lists {
-            for w in list {
+        let mut word_class: FxHashMap<String, u8> = FxHashMap::default();
+        let mut mark = |words: &mut dyn Iterator<Item = &String>, bit: u8| {
+            for w in words {
                 // `class` answers 0 for a lowercase word without looking.
                 debug_assert!(!w.starts_with(|c: char| c.is_ascii_lowercase()), "{w}");
-                *lex.word_class.entry(w.clone()).or_default() |= bit;
+                *word_class.entry(w.clone()).or_default() |= bit;
             }
-        }
+        };
+        mark(&mut lex.not_names.iter(), class::NOT_NAME);
+        mark(&mut lex.calendar.iter(), class::CALENDAR);
+        mark(&mut lex.org_cues.iter(), class::ORG_CUE);
+        mark(&mut lex.place_cues.iter(), class::PLACE_CUE);
+        mark(&mut lex.honorifics.keys(), class::HONORIFIC);
+        mark(&mut lex.title_abbrevs.keys(), class::TITLE_ABBREV);
+        lex.word_class = word_class;
         lex.speech_nouns = lines(include_str!("data/speech_nouns.txt"))
             .map(str::to_lowercase)
             .collect();
