@@ -536,7 +536,7 @@ impl Names {
     /// candidate's turn is not relied on).
     fn turn(&self, c: &Candidate, v: &ParaView, lower: &mut String) -> Turn {
         // Passes 1a and 1b take only candidates that could start an actor.
-        if !(c.weak || c.kind.is_none()) {
+        if !may_turn(c.weak, c.kind) {
             return Turn::Other;
         }
         let found = match self.by_name.get(lowercase_into(&c.name, lower)) {
@@ -1060,25 +1060,29 @@ impl Names {
     }
 
     /// `cores` and `quiet`, once the tables are complete.
-    fn seal(&mut self, views: &[ParaView]) {
+    /// `cands` are `link_names`'s, paragraph p's from `starts[p]` to `starts[p + 1]`.
+    fn seal(&mut self, views: &[ParaView], cands: &[Cand], starts: &[usize]) {
         let mut lower = String::new();
         let mut quiet = Vec::with_capacity(self.placed.len());
         let mut cores = Vec::with_capacity(views.len());
         for (p, v) in views.iter().enumerate() {
-            let cs = &v.mentions.candidates;
             let here = &self.placed[self.placed_at[p]..self.placed_at[p + 1]];
+            let mine = &cands[starts[p]..starts[p + 1]];
             let mut core = Vec::with_capacity(here.len());
             for &(ci, _, _) in here {
-                let q = matches!(self.turn(&cs[ci], v, &mut lower), Turn::Finds(..));
+                // `turn` finds nothing for a candidate passes 1a and 1b can take, and most
+                // placed ones are: those are told apart here without reading the candidate.
+                let q = mine[ci].may_turn()
+                    && matches!(self.turn(mine[ci].c, v, &mut lower), Turn::Finds(..));
                 quiet.push(q);
                 if !q {
                     core.push(ci);
                 }
             }
-            cores.push(if core.len() == cs.len() {
+            cores.push(if core.len() == mine.len() {
                 v.digest // every candidate, so the same hash
             } else {
-                hash_candidates(cs, core.into_iter(), v.tokens)
+                hash_candidates(&v.mentions.candidates, core.into_iter(), v.tokens)
             });
         }
         (self.quiet, self.cores) = (quiet, cores);
@@ -1425,6 +1429,49 @@ fn org_parts_of(name: &str, lex: &Lexicon) -> Vec<(String, bool)> {
     out
 }
 
+/// A candidate as linking's passes read it: the few fields that decide whether a pass
+/// takes it, beside the candidate itself for those that do.
+struct Cand<'a> {
+    c: &'a Candidate,
+    name: &'a str,
+    p: u32,
+    ci: u32,
+    kind: Option<ActorKind>,
+    confident: bool,
+    weak: bool,
+    /// A town that may be a person's surname, if the draft names such a person: a place
+    /// (not a country) named in one word, not after "in", "at", "from".
+    town_shaped: bool,
+}
+
+/// Whether `Names::turn` may find an actor for a candidate: not one passes 1a and 1b
+/// take (a candidate that is neither weak nor of unknown kind).
+fn may_turn(weak: bool, kind: Option<ActorKind>) -> bool {
+    weak || kind.is_none()
+}
+
+impl<'a> Cand<'a> {
+    fn may_turn(&self) -> bool {
+        may_turn(self.weak, self.kind)
+    }
+
+    fn of(c: &'a Candidate, p: usize, ci: usize, lex: &Lexicon) -> Self {
+        Cand {
+            c,
+            name: &c.name,
+            p: p as u32,
+            ci: ci as u32,
+            kind: c.kind,
+            confident: confident(c, lex),
+            weak: c.weak,
+            town_shaped: c.kind == Some(ActorKind::Place)
+                && c.subtype != Some(Subtype::COUNTRY)
+                && !c.locative
+                && !c.name.contains(' '),
+        }
+    }
+}
+
 pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
     let lex = Lexicon::get();
     let mut t = Table::default();
@@ -1452,30 +1499,36 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
     }
 
     let roster_actors = t.actors.len();
-    let confident = |c: &Candidate| confident(c, lex);
+    // Every candidate, in document order, read out of its paragraph's facts once: the
+    // passes below walk this one list. On a long draft the facts are spread over tens of
+    // megabytes, and walking every paragraph's mentions again in each pass missed the
+    // cache on most of them (linking a million words took 18 times as long as 100,000).
+    let mut cands: Vec<Cand> = Vec::new();
+    let mut starts = Vec::with_capacity(views.len() + 1);
+    for (p, v) in views.iter().enumerate() {
+        starts.push(cands.len());
+        let cs = v.mentions.candidates.iter().enumerate();
+        cands.extend(cs.map(|(ci, c)| Cand::of(c, p, ci, lex)));
+    }
+    starts.push(cands.len());
     // "Anders Redmond … Redmond said": a town that shares its name with the surname of a
     // person the draft names is that person, unless it follows "in", "at", "from".
-    let surnames: FxHashSet<&str> = views
+    let surnames: FxHashSet<&str> = cands
         .iter()
-        .flat_map(|v| &v.mentions.candidates)
-        .filter(|c| c.kind == Some(ActorKind::Person) && confident(c))
-        .filter_map(|c| last_name_word(&c.name))
+        .filter(|c| c.kind == Some(ActorKind::Person) && c.confident)
+        .filter_map(|c| last_name_word(c.name))
         .collect();
-    let town_as_surname = |c: &Candidate| {
-        c.kind == Some(ActorKind::Place)
-            && c.subtype != Some(Subtype::COUNTRY)
-            && !c.locative
-            && !c.name.contains(' ')
-            && surnames.contains(&*c.name)
-    };
-    for (p, v) in views.iter().enumerate() {
-        for (ci, c) in v.mentions.candidates.iter().enumerate() {
-            if confident(c) && !town_as_surname(c) {
-                let kind = c.kind.unwrap();
-                let i = t.add(&c.name, kind, born_at(p, ci));
-                t.enrich(i, c);
-                placed.push((p, ci, i, c.via));
-            }
+    let town_as_surname = |c: &Cand| c.town_shaped && surnames.contains(c.name);
+    // Which candidates passes 1a and 1b placed, by their index in `cands`.
+    let mut already = vec![false; cands.len()];
+    for (k, fc) in cands.iter().enumerate() {
+        if fc.confident && !town_as_surname(fc) {
+            let (c, p, ci) = (fc.c, fc.p as usize, fc.ci as usize);
+            let kind = c.kind.unwrap();
+            let i = t.add(fc.name, kind, born_at(p, ci));
+            t.enrich(i, c);
+            placed.push((p, ci, i, c.via));
+            already[k] = true;
         }
     }
     // Name-part index: every proper suffix and the first word of each person's name.
@@ -1526,21 +1579,21 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
 
     // Pass 1b: other multi-word names are either a known person's surname ("El Amrani")
     // or a new person or organisation.
-    for (p, v) in views.iter().enumerate() {
-        for (ci, c) in v.mentions.candidates.iter().enumerate() {
-            if confident(c) || c.weak || c.kind.is_none() {
-                continue;
-            }
-            if suffixes.contains_key(&*c.name)
-                || firsts.contains_key(&*c.name)
-                || org_parts.contains_key(&*c.name)
-            {
-                continue; // pass 2
-            }
-            let i = t.add(&c.name, c.kind.unwrap(), born_at(p, ci));
-            t.enrich(i, c);
-            placed.push((p, ci, i, c.via));
+    for (k, fc) in cands.iter().enumerate() {
+        if fc.confident || fc.weak || fc.kind.is_none() {
+            continue;
         }
+        let (c, p, ci) = (fc.c, fc.p as usize, fc.ci as usize);
+        if suffixes.contains_key(fc.name)
+            || firsts.contains_key(fc.name)
+            || org_parts.contains_key(fc.name)
+        {
+            continue; // pass 2
+        }
+        let i = t.add(fc.name, c.kind.unwrap(), born_at(p, ci));
+        t.enrich(i, c);
+        placed.push((p, ci, i, c.via));
+        already[k] = true;
     }
     build_index(&t, indexed, &mut suffixes, &mut firsts);
     let (suffixes, firsts) = (suffixes, firsts);
@@ -1568,63 +1621,50 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
             .map(|(_, a)| a)
             .unwrap_or(among[0])
     };
-    // Candidates placed by pass 1: paragraph p's are `already[first[p]..]`.
-    let mut first = Vec::with_capacity(views.len() + 1);
-    let mut total = 0;
-    for v in views {
-        first.push(total);
-        total += v.mentions.candidates.len();
-    }
-    let mut already = vec![false; total];
-    for &(p, ci, _, _) in &placed {
-        already[first[p] + ci] = true;
-    }
     let mut lower = String::new();
-    for (p, v) in views.iter().enumerate() {
-        for (ci, c) in v.mentions.candidates.iter().enumerate() {
-            let at = (p, ci);
-            while let Some(&(o, i)) = pass1.get(swept).filter(|e| e.0 < at) {
-                last_seen[i] = Some(o);
-                swept += 1;
-            }
-            if already[first[p] + ci] {
-                continue;
-            }
-            let by_name = if town_as_surname(c) {
-                None // the town may be an actor too ("in Redmond"): this is the person
+    for (k, fc) in cands.iter().enumerate() {
+        let (c, p, ci) = (fc.c, fc.p as usize, fc.ci as usize);
+        let at = (p, ci);
+        while let Some(&(o, i)) = pass1.get(swept).filter(|e| e.0 < at) {
+            last_seen[i] = Some(o);
+            swept += 1;
+        }
+        if already[k] {
+            continue;
+        }
+        let by_name = if town_as_surname(fc) {
+            None // the town may be an actor too ("in Redmond"): this is the person
+        } else {
+            t.by_name.get(lowercase_into(fc.name, &mut lower))
+        };
+        let found = if let Some(&i) = by_name {
+            let via = if t.actors[i].aliases.iter().any(|a| **a == *c.name) {
+                Via::Acronym
             } else {
-                t.by_name.get(lowercase_into(&c.name, &mut lower))
+                c.via
             };
-            let found = if let Some(&i) = by_name {
-                let via = if t.actors[i].aliases.iter().any(|a| **a == *c.name) {
-                    Via::Acronym
-                } else {
-                    c.via
-                };
-                Some((i, via))
-            } else if let Some((among, via, most_recent)) =
-                find_part(c, &suffixes, &firsts, &org_parts)
-            {
-                let i = if most_recent {
-                    recent(&last_seen, among)
-                } else {
-                    among[0]
-                };
-                Some((i, via))
+            Some((i, via))
+        } else if let Some((among, via, most_recent)) = find_part(c, &suffixes, &firsts, &org_parts)
+        {
+            let i = if most_recent {
+                recent(&last_seen, among)
             } else {
-                new_kind(c, v).map(|k| {
-                    let i = t.add(&c.name, k, born_at(p, ci));
-                    (i, c.via)
-                })
+                among[0]
             };
-            if let Some((i, via)) = found {
-                t.enrich(i, c);
-                placed.push((p, ci, i, via));
-                if last_seen.len() <= i {
-                    last_seen.resize(i + 1, None);
-                }
-                last_seen[i] = Some(at);
+            Some((i, via))
+        } else {
+            new_kind(c, &views[p]).map(|k| {
+                let i = t.add(fc.name, k, born_at(p, ci));
+                (i, c.via)
+            })
+        };
+        if let Some((i, via)) = found {
+            t.enrich(i, c);
+            placed.push((p, ci, i, via));
+            if last_seen.len() <= i {
+                last_seen.resize(i + 1, None);
             }
+            last_seen[i] = Some(at);
         }
     }
 
@@ -1685,7 +1725,7 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
         roster_phrases,
         org_parts,
     };
-    names.seal(views);
+    names.seal(views, &cands, &starts);
     names
 }
 
