@@ -554,10 +554,7 @@ impl Names {
             None => find_part(c, &self.suffixes, &self.firsts, &self.org_parts)
                 .map(|(among, via, _)| (among[0], via)),
         };
-        let bare = c.gender == Gender::Unknown
-            && c.roles.is_empty()
-            && c.extra.is_none()
-            && c.subtype.is_none();
+        let bare = bare(c);
         match found {
             None if new_kind(c, v).is_none() => Turn::Nothing,
             // One of several people (and so `recent`'s choice): `shared`.
@@ -750,11 +747,7 @@ impl Names {
             // A mention of an actor made elsewhere, gone: it taught the actor nothing.
             Some(&(ci, y, _)) if self.born[y] != born_at(p, ci) => {
                 let oc = &old.1.candidates[ci];
-                let bare = oc.gender == Gender::Unknown
-                    && oc.roles.is_empty()
-                    && oc.extra.is_none()
-                    && oc.subtype.is_none();
-                if !bare || self.shared[y] || !same_surnames(oc, y) {
+                if !bare(oc) || self.shared[y] || !same_surnames(oc, y) {
                     return None;
                 }
                 Some(Went::Mention)
@@ -1437,11 +1430,20 @@ struct Cand<'a> {
     p: u32,
     ci: u32,
     kind: Option<ActorKind>,
+    via: Via,
     confident: bool,
     weak: bool,
+    /// `bare(c)`.
+    bare: bool,
     /// A town that may be a person's surname, if the draft names such a person: a place
     /// (not a country) named in one word, not after "in", "at", "from".
     town_shaped: bool,
+}
+
+/// A candidate that teaches its actor nothing: no gender, role, affiliation, subtype or
+/// acronym (`Table::enrich` has nothing to add).
+fn bare(c: &Candidate) -> bool {
+    c.gender == Gender::Unknown && c.roles.is_empty() && c.extra.is_none() && c.subtype.is_none()
 }
 
 /// Whether `Names::turn` may find an actor for a candidate: not one passes 1a and 1b
@@ -1455,6 +1457,13 @@ impl<'a> Cand<'a> {
         may_turn(self.weak, self.kind)
     }
 
+    /// `Table::enrich`, skipped for a bare candidate (most are) without reading it again.
+    fn enrich(&self, t: &mut Table, i: usize) {
+        if !self.bare {
+            t.enrich(i, self.c);
+        }
+    }
+
     fn of(c: &'a Candidate, p: usize, ci: usize, lex: &Lexicon) -> Self {
         Cand {
             c,
@@ -1462,8 +1471,10 @@ impl<'a> Cand<'a> {
             p: p as u32,
             ci: ci as u32,
             kind: c.kind,
+            via: c.via,
             confident: confident(c, lex),
             weak: c.weak,
+            bare: bare(c),
             town_shaped: c.kind == Some(ActorKind::Place)
                 && c.subtype != Some(Subtype::COUNTRY)
                 && !c.locative
@@ -1523,11 +1534,11 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
     let mut already = vec![false; cands.len()];
     for (k, fc) in cands.iter().enumerate() {
         if fc.confident && !town_as_surname(fc) {
-            let (c, p, ci) = (fc.c, fc.p as usize, fc.ci as usize);
-            let kind = c.kind.unwrap();
+            let (p, ci) = (fc.p as usize, fc.ci as usize);
+            let kind = fc.kind.unwrap();
             let i = t.add(fc.name, kind, born_at(p, ci));
-            t.enrich(i, c);
-            placed.push((p, ci, i, c.via));
+            fc.enrich(&mut t, i);
+            placed.push((p, ci, i, fc.via));
             already[k] = true;
         }
     }
@@ -1583,16 +1594,16 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
         if fc.confident || fc.weak || fc.kind.is_none() {
             continue;
         }
-        let (c, p, ci) = (fc.c, fc.p as usize, fc.ci as usize);
+        let (p, ci) = (fc.p as usize, fc.ci as usize);
         if suffixes.contains_key(fc.name)
             || firsts.contains_key(fc.name)
             || org_parts.contains_key(fc.name)
         {
             continue; // pass 2
         }
-        let i = t.add(fc.name, c.kind.unwrap(), born_at(p, ci));
-        t.enrich(i, c);
-        placed.push((p, ci, i, c.via));
+        let i = t.add(fc.name, fc.kind.unwrap(), born_at(p, ci));
+        fc.enrich(&mut t, i);
+        placed.push((p, ci, i, fc.via));
         already[k] = true;
     }
     build_index(&t, indexed, &mut suffixes, &mut firsts);
@@ -1659,7 +1670,7 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
             })
         };
         if let Some((i, via)) = found {
-            t.enrich(i, c);
+            fc.enrich(&mut t, i);
             placed.push((p, ci, i, via));
             if last_seen.len() <= i {
                 last_seen.resize(i + 1, None);
