@@ -1422,6 +1422,9 @@ fn org_parts_of(name: &str, lex: &Lexicon) -> Vec<(String, bool)> {
     out
 }
 
+/// How many candidates ahead a pass over `Cand`s asks for the memory it will read.
+const AHEAD: usize = 8;
+
 /// A candidate as linking's passes read it: the few fields that decide whether a pass
 /// takes it, beside the candidate itself for those that do.
 struct Cand<'a> {
@@ -1455,6 +1458,15 @@ fn may_turn(weak: bool, kind: Option<ActorKind>) -> bool {
 impl<'a> Cand<'a> {
     fn may_turn(&self) -> bool {
         may_turn(self.weak, self.kind)
+    }
+
+    /// What a pass that takes it reads first: its name's letters, and the candidate
+    /// unless it is bare.
+    fn prefetch(&self) {
+        super::prefetch(self.name.as_ptr());
+        if !self.bare {
+            super::prefetch(self.c);
+        }
     }
 
     /// `Table::enrich`, skipped for a bare candidate (most are) without reading it again.
@@ -1517,6 +1529,15 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
     let mut cands: Vec<Cand> = Vec::new();
     let mut starts = Vec::with_capacity(views.len() + 1);
     for (p, v) in views.iter().enumerate() {
+        if let Some(ahead) = views.get(p + 8) {
+            super::prefetch(ahead.mentions);
+        }
+        if let Some(ahead) = views.get(p + 4) {
+            let at = ahead.mentions.candidates.as_ptr();
+            super::prefetch(at);
+            super::prefetch(at.wrapping_add(1));
+            super::prefetch(at.wrapping_add(2));
+        }
         starts.push(cands.len());
         let cs = v.mentions.candidates.iter().enumerate();
         cands.extend(cs.map(|(ci, c)| Cand::of(c, p, ci, lex)));
@@ -1533,6 +1554,9 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
     // Which candidates passes 1a and 1b placed, by their index in `cands`.
     let mut already = vec![false; cands.len()];
     for (k, fc) in cands.iter().enumerate() {
+        if let Some(ahead) = cands.get(k + AHEAD).filter(|a| a.confident) {
+            ahead.prefetch();
+        }
         if fc.confident && !town_as_surname(fc) {
             let (p, ci) = (fc.p as usize, fc.ci as usize);
             let kind = fc.kind.unwrap();
@@ -1634,6 +1658,9 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
     };
     let mut lower = String::new();
     for (k, fc) in cands.iter().enumerate() {
+        if let Some(ahead) = cands.get(k + AHEAD).filter(|_| !already[k + AHEAD]) {
+            ahead.prefetch();
+        }
         let (c, p, ci) = (fc.c, fc.p as usize, fc.ci as usize);
         let at = (p, ci);
         while let Some(&(o, i)) = pass1.get(swept).filter(|e| e.0 < at) {
