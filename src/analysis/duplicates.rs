@@ -947,6 +947,14 @@ fn pairs_inner(
     let mut touched: Vec<u32> = Vec::new();
     let mut cands: Vec<u32> = Vec::new();
     for (j, f) in facts.iter().enumerate() {
+        // The facts of each paragraph are a block of their own: asked for a few
+        // paragraphs ahead, then their sketch, rather than waited on one at a time.
+        if let Some(ahead) = facts.get(j + 8) {
+            super::prefetch(Arc::as_ptr(ahead));
+        }
+        if let Some(ahead) = facts.get(j + 4) {
+            super::prefetch(ahead.fingerprint.sketch.as_ptr());
+        }
         let fp = &f.fingerprint;
         if fp.words < config.min_words.max(1) {
             continue;
@@ -1061,6 +1069,24 @@ fn pairs_inner(
     out
 }
 
+/// The candidates' fingerprints, in order. Candidates are paragraphs scattered over the
+/// draft, each fingerprint a block of its own: all are asked for at once, and each
+/// one's bigrams while the one before it is compared, rather than waited on in turn.
+fn scattered<'f>(
+    facts: &'f [Arc<ParagraphFacts>],
+    cands: &'f [u32],
+) -> impl Iterator<Item = (usize, &'f Fingerprint)> {
+    for &i in cands {
+        super::prefetch(Arc::as_ptr(&facts[i as usize]));
+    }
+    cands.iter().enumerate().map(move |(k, &i)| {
+        if let Some(&next) = cands.get(k + 1) {
+            super::prefetch(facts[next as usize].fingerprint.bigrams.as_ptr());
+        }
+        (i as usize, &facts[i as usize].fingerprint)
+    })
+}
+
 /// The candidate `pairs` reports for `fp`: the most similar at or above the threshold,
 /// the earliest among equals. Only a candidate that can reach the threshold and the best
 /// so far is compared in full; `similarity_at_least` stops early, exactly, otherwise.
@@ -1071,13 +1097,12 @@ fn best_direct(
     config: &DuplicatesConfig,
 ) -> Option<(usize, f32)> {
     let mut best: Option<(usize, f32)> = None;
-    for &i in cands {
-        let i = i as usize;
+    for (i, other) in scattered(facts, cands) {
         let floor = match best {
             Some((_, bs)) => bs.max(config.near_threshold),
             None => config.near_threshold,
         };
-        let Some(sim) = facts[i].fingerprint.similarity_at_least(fp, floor) else {
+        let Some(sim) = other.similarity_at_least(fp, floor) else {
             continue;
         };
         let better = match best {
@@ -1100,8 +1125,7 @@ fn decide(
     config: &DuplicatesConfig,
 ) -> Decision {
     let mut top: Decision = None;
-    for &i in cands {
-        let other = &facts[i as usize].fingerprint;
+    for (_, other) in scattered(facts, cands) {
         let floor = top.as_ref().map_or(config.near_threshold, |t| t.0);
         let Some(sim) = other.similarity_at_least(fp, floor) else {
             continue;
