@@ -1529,6 +1529,7 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
     let mut cands: Vec<Cand> = Vec::new();
     let mut starts = Vec::with_capacity(views.len() + 1);
     for (p, v) in views.iter().enumerate() {
+        // The mentions eight paragraphs on, and (those having come) the candidates four on.
         if let Some(ahead) = views.get(p + 8) {
             super::prefetch(ahead.mentions);
         }
