@@ -277,8 +277,6 @@ fn threads() -> usize {
     }
 }
 
-/// `(a(), b())`, with `a` on a second thread when `two` (a panic in it goes on in the
-/// caller): for two whole passes that read different things.
 /// Starts loading the cache line at `at`, for a loop that will read it a few steps on.
 /// Walks over every paragraph's facts chase pointers into blocks spread over tens of
 /// megabytes on a long draft; one miss at a time, those walks wait on memory most of
@@ -295,6 +293,8 @@ pub(crate) fn prefetch<T: ?Sized>(at: *const T) {
     let _ = at;
 }
 
+/// `(a(), b())`, with `a` on a second thread when `two` (a panic in it goes on in the
+/// caller): for two whole passes that read different things.
 fn beside<A: Send, B>(two: bool, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
     if !two {
         return (a(), b());
