@@ -1460,6 +1460,11 @@ impl<'a> Cand<'a> {
         may_turn(self.weak, self.kind)
     }
 
+    /// (paragraph, index among its candidates).
+    fn at(&self) -> (usize, usize) {
+        (self.p as usize, self.ci as usize)
+    }
+
     /// What a pass that takes it reads first: its name's letters, and the candidate
     /// unless it is bare.
     fn prefetch(&self) {
@@ -1559,7 +1564,7 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
             ahead.prefetch();
         }
         if fc.confident && !town_as_surname(fc) {
-            let (p, ci) = (fc.p as usize, fc.ci as usize);
+            let (p, ci) = fc.at();
             let kind = fc.kind.unwrap();
             let i = t.add(fc.name, kind, born_at(p, ci));
             fc.enrich(&mut t, i);
@@ -1616,10 +1621,11 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
     // Pass 1b: other multi-word names are either a known person's surname ("El Amrani")
     // or a new person or organisation.
     for (k, fc) in cands.iter().enumerate() {
-        if fc.confident || fc.weak || fc.kind.is_none() {
+        // Neither confident nor one `turn` may place: what could start an actor.
+        if fc.confident || fc.may_turn() {
             continue;
         }
-        let (p, ci) = (fc.p as usize, fc.ci as usize);
+        let (p, ci) = fc.at();
         if suffixes.contains_key(fc.name)
             || firsts.contains_key(fc.name)
             || org_parts.contains_key(fc.name)
@@ -1662,8 +1668,8 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
         if let Some(ahead) = cands.get(k + AHEAD).filter(|_| !already[k + AHEAD]) {
             ahead.prefetch();
         }
-        let (c, p, ci) = (fc.c, fc.p as usize, fc.ci as usize);
-        let at = (p, ci);
+        let (c, at) = (fc.c, fc.at());
+        let (p, ci) = at;
         while let Some(&(o, i)) = pass1.get(swept).filter(|e| e.0 < at) {
             last_seen[i] = Some(o);
             swept += 1;
