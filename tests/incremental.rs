@@ -331,8 +331,8 @@ fn facts_computed_on_several_threads_give_the_same_analysis() {
     copydesk::analysis::set_threads(3);
     let three = analyze(&draft, Format::Plain, &Config::default());
     copydesk::analysis::set_threads(0);
-    // 512 paragraphs for assembling and attributing on threads, 256 of them with quotes
-    // for the second.
+    // 512 paragraphs for assembling on threads, 256 for attributing (keyed, and those
+    // with quotes attributed, on threads).
     assert!(
         one.paragraphs.len() >= 512,
         "enough paragraphs to use threads"
