@@ -8,7 +8,7 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 
-use super::tokens::{ALNUM_BYTE, ASCII_SPACE};
+use super::tokens::{alnum_run, ALNUM_BYTE, ASCII_SPACE};
 
 /// How many bigram hashes the candidate index keeps per paragraph.
 pub const SKETCH: usize = 8;
@@ -101,6 +101,21 @@ fn normalize_into(text: &str, out: &mut Vec<u8>, mut on_word: impl FnMut(&[u8]))
             }
             word.get_or_insert(out.len());
             let mut j = i;
+            // Eight bytes at a time (`alnum_run`), all eight written and the room past the
+            // run given back: one store, not a copy of a length the CPU cannot guess.
+            while j + 8 <= bytes.len() {
+                let (run, _, _) = alnum_run(bytes, j);
+                let mut eight = [0u8; 8];
+                eight.copy_from_slice(&bytes[j..j + 8]);
+                out.extend_from_slice(
+                    &(u64::from_le_bytes(eight) | 0x2020_2020_2020_2020).to_le_bytes(),
+                );
+                out.truncate(out.len() - 8 + run);
+                j += run;
+                if run < 8 {
+                    break;
+                }
+            }
             while j < bytes.len() && ALNUM_BYTE[bytes[j] as usize] {
                 out.push(bytes[j] | 0x20);
                 j += 1;
