@@ -1058,10 +1058,12 @@ impl Names {
         let mut lower = String::new();
         let mut quiet = Vec::with_capacity(self.placed.len());
         let mut cores = Vec::with_capacity(views.len());
+        // One buffer for every paragraph's, not an allocation each.
+        let mut core = Vec::new();
         for (p, v) in views.iter().enumerate() {
             let here = &self.placed[self.placed_at[p]..self.placed_at[p + 1]];
             let mine = &cands[starts[p]..starts[p + 1]];
-            let mut core = Vec::with_capacity(here.len());
+            core.clear();
             for &(ci, _, _) in here {
                 // `turn` finds nothing for a candidate passes 1a and 1b can take, and most
                 // placed ones are: those are told apart here without reading the candidate.
@@ -1075,7 +1077,7 @@ impl Names {
             cores.push(if core.len() == mine.len() {
                 v.digest // every candidate, so the same hash
             } else {
-                hash_candidates(&v.mentions.candidates, core.into_iter(), v.tokens)
+                hash_candidates(&v.mentions.candidates, core.iter().copied(), v.tokens)
             });
         }
         (self.quiet, self.cores) = (quiet, cores);

@@ -561,6 +561,9 @@ impl Analyzer {
         // Positions in `middle` and texts of the paragraphs the cache does not have.
         let mut missing: Vec<usize> = Vec::new();
         let mut bodies: Vec<&str> = Vec::new();
+        // Grown once to size on opening a long draft rather than doubling through every
+        // size on the way (a no-op for a keystroke's few paragraphs).
+        self.last_used.reserve(middle.len());
         for (k, para) in middle.iter().enumerate() {
             let body = &text[para.span.start..para.span.end];
             let key = fingerprint::content_key(body);
@@ -581,6 +584,7 @@ impl Analyzer {
             threads()
         };
         let computed = compute_facts(&bodies, threads);
+        self.cache.reserve(computed.len());
         for (k, f) in missing.into_iter().zip(computed) {
             // A paragraph repeated in the text was computed twice; the cache keeps one.
             found[k] = Some(self.cache.entry(middle_keys[k]).or_insert(f).clone());
