@@ -90,21 +90,20 @@ fn normalize_into(text: &str, out: &mut Vec<u8>, mut on_word: impl FnMut(&[u8]))
     while i < bytes.len() {
         let b = bytes[i];
         if ALNUM_BYTE[b as usize] {
-            // A run of ASCII letters and digits, most of a news paragraph, copied as it is
-            // scanned: of those bytes only capitals lack the 0x20 bit, so setting it
-            // lower-cases them without a test. (Copying the run whole after scanning it
-            // called `memcpy` a word, whose branches on the length the CPU mispredicts.)
-            // The word may go on past it (`naïve`), so it ends where the next byte says.
+            // A run of ASCII letters and digits, most of a news paragraph: of those bytes
+            // only capitals lack the 0x20 bit, so setting it lower-cases them without a
+            // test. Eight bytes at a time (`alnum_run`), all eight written and the room
+            // past the run given back: one store, where a `memcpy` of each word mispredicted
+            // its branches on the length. The text's last few bytes go one at a time. The
+            // word may go on past the run (`naïve`), so it ends where the next byte says.
             if space {
                 out.push(b' ');
                 space = false;
             }
             word.get_or_insert(out.len());
             let mut j = i;
-            // Eight bytes at a time (`alnum_run`), all eight written and the room past the
-            // run given back: one store, not a copy of a length the CPU cannot guess.
             while j + 8 <= bytes.len() {
-                let (run, _, _) = alnum_run(bytes, j);
+                let run = alnum_run(bytes, j);
                 let mut eight = [0u8; 8];
                 eight.copy_from_slice(&bytes[j..j + 8]);
                 out.extend_from_slice(
