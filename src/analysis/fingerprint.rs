@@ -103,12 +103,11 @@ fn normalize_into(text: &str, out: &mut Vec<u8>, mut on_word: impl FnMut(&[u8]))
             word.get_or_insert(out.len());
             let mut j = i;
             while j + 8 <= bytes.len() {
-                let run = alnum_run(bytes, j);
                 let mut eight = [0u8; 8];
                 eight.copy_from_slice(&bytes[j..j + 8]);
-                out.extend_from_slice(
-                    &(u64::from_le_bytes(eight) | 0x2020_2020_2020_2020).to_le_bytes(),
-                );
+                let v = u64::from_le_bytes(eight);
+                let run = alnum_run(v);
+                out.extend_from_slice(&(v | 0x2020_2020_2020_2020).to_le_bytes());
                 out.truncate(out.len() - 8 + run);
                 j += run;
                 if run < 8 {

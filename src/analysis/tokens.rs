@@ -147,18 +147,15 @@ pub(super) const ASCII_SPACE: [bool; 128] = {
     t
 };
 
-/// How many of the eight bytes at `at` (at least eight left) are ASCII letters and digits
-/// in a row. A word's bytes tested one at a time end in a branch the CPU mispredicts once
+/// How many of the eight bytes packed in `v` (little-endian: the first is the lowest) are
+/// ASCII letters and digits in a row. A word's bytes tested one at a time end in a branch the CPU mispredicts once
 /// a word, on a length it cannot guess; eight at a time, only words of eight or more
 /// letters take the loop again. The fingerprint's copy of each word uses it; `tokenize`,
 /// whose word loop does more a byte, measured no faster with it.
 #[inline(always)]
-pub(super) fn alnum_run(bytes: &[u8], at: usize) -> usize {
+pub(super) fn alnum_run(v: u64) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
-    let mut eight = [0u8; 8];
-    eight.copy_from_slice(&bytes[at..at + 8]);
-    let v = u64::from_le_bytes(eight);
     // Each byte's low seven bits plus (0x80 - c) carries into its top bit exactly when it
     // is at least c, and never into the next byte.
     let low = v & !HI;
@@ -452,7 +449,8 @@ mod tests {
                         .iter()
                         .take_while(|&&x| ALNUM_BYTE[x as usize])
                         .count();
-                    assert_eq!(alnum_run(&eight, 1), want, "{eight:?}");
+                    let v = u64::from_le_bytes(eight[1..9].try_into().unwrap());
+                    assert_eq!(alnum_run(v), want, "{eight:?}");
                 }
             }
         }
