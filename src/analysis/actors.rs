@@ -1685,10 +1685,10 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
             t.by_name.get(lowercase_into(fc.name, &mut lower))
         };
         let found = if let Some(&i) = by_name {
-            let via = if t.actors[i].aliases.iter().any(|a| **a == *c.name) {
+            let via = if t.actors[i].aliases.iter().any(|a| a == fc.name) {
                 Via::Acronym
             } else {
-                c.via
+                fc.via
             };
             Some((i, via))
         } else if let Some((among, via, most_recent)) = find_part(c, &suffixes, &firsts, &org_parts)
@@ -1702,7 +1702,7 @@ pub fn link_names(views: &[ParaView], roster: Option<&Roster>) -> Names {
         } else {
             new_kind(c, &views[p]).map(|k| {
                 let i = t.add(fc.name, k, born_at(p, ci));
-                (i, c.via)
+                (i, fc.via)
             })
         };
         if let Some((i, via)) = found {

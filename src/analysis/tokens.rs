@@ -148,10 +148,10 @@ pub(super) const ASCII_SPACE: [bool; 128] = {
 };
 
 /// How many of the eight bytes packed in `v` (little-endian: the first is the lowest) are
-/// ASCII letters and digits in a row. A word's bytes tested one at a time end in a branch the CPU mispredicts once
-/// a word, on a length it cannot guess; eight at a time, only words of eight or more
-/// letters take the loop again. The fingerprint's copy of each word uses it; `tokenize`,
-/// whose word loop does more a byte, measured no faster with it.
+/// ASCII letters and digits in a row. A word's bytes tested one at a time end in a branch
+/// the CPU mispredicts once a word, on a length it cannot guess; eight at a time, only
+/// words of eight or more letters take the loop again. The fingerprint's copy of each
+/// word uses it; `tokenize`, whose word loop does more a byte, measured no faster with it.
 #[inline(always)]
 pub(super) fn alnum_run(v: u64) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
