@@ -652,16 +652,38 @@ pub fn attribute_with(
     memo: &mut QuoteMemo,
 ) -> Chunked<Quote> {
     memo.generation += 1;
-    // What `in_paragraph` reads of an actor, hashed once per actor, when first needed.
-    let actor_keys: Vec<std::sync::OnceLock<u64>> = vec![Default::default(); actors.len()];
+    // Memo entries kept at most: the live paragraphs' and as many again.
+    let bound = 2 * paras.len + 64;
+    let last = memo.last.take().filter(|l| {
+        since.is_some_and(|(c, _)| *c == l.call)
+            && l.opens.len() == paras.len
+            // Entries of paragraphs not looked at are not marked live; keep the table
+            // bounded by running in full from time to time.
+            && memo.entries.len() <= bound
+    });
+    // What `in_paragraph` reads of an actor, hashed once per actor when first needed, on a
+    // full run. A keystroke keys a paragraph or two: hashing their speakers' names again
+    // is cheaper than a table as long as the actor list (at 100k words, filling it was a
+    // twentieth of a keystroke's time).
+    let actor_keys: Vec<std::sync::OnceLock<u64>> = if last.is_some() {
+        Vec::new()
+    } else {
+        std::iter::repeat_with(Default::default)
+            .take(actors.len())
+            .collect()
+    };
     // The memo's key of paragraph `pi` (read as `v`), whose speakers are `speakers`.
     let key_of = |pi: usize, v: &ParaQuotes, speakers: &[(usize, usize, usize)]| -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = rustc_hash::FxHasher::default();
         (content[pi], v.quotes.len(), speakers).hash(&mut h);
         for &(_, _, a) in speakers {
-            if let (Some(k), Some(actor)) = (actor_keys.get(a), actors.get(a)) {
-                k.get_or_init(|| actor_key(actor)).hash(&mut h);
+            if let Some(actor) = actors.get(a) {
+                match actor_keys.get(a) {
+                    Some(k) => *k.get_or_init(|| actor_key(actor)),
+                    None => actor_key(actor),
+                }
+                .hash(&mut h);
             }
         }
         h.finish()
@@ -673,15 +695,6 @@ pub fn attribute_with(
             .as_ref()
             .map(|c| c.0.is_some() || c.1.is_some())
     };
-    // Memo entries kept at most: the live paragraphs' and as many again.
-    let bound = 2 * paras.len + 64;
-    let last = memo.last.take().filter(|l| {
-        since.is_some_and(|(c, _)| *c == l.call)
-            && l.opens.len() == paras.len
-            // Entries of paragraphs not looked at are not marked live; keep the table
-            // bounded by running in full from time to time.
-            && memo.entries.len() <= bound
-    });
     let next = match (last, since) {
         (Some(mut l), Some((_, changed))) => {
             if let Some(moved) = moved {

@@ -173,10 +173,10 @@ impl<R: AsyncRead + Unpin> Input<R> {
             self.buf.drain(..self.start);
             self.start = 0;
         }
-        let len = self.buf.len();
-        self.buf.resize(len + READ_CHUNK, 0);
-        let n = self.r.read(&mut self.buf[len..]).await.unwrap_or(0);
-        self.buf.truncate(len + n);
+        // Into the spare capacity: zeroing a chunk first cost as much as the rest of
+        // reading a keystroke's message.
+        self.buf.reserve(READ_CHUNK);
+        let n = self.r.read_buf(&mut self.buf).await.unwrap_or(0);
         if n == 0 {
             self.eof = true;
         }
