@@ -1149,7 +1149,6 @@ fn by_paragraph<T: Copy, K: Ord>(
 /// What linking kept from the last call: the names, and the assembly built on them.
 #[derive(Default)]
 pub struct LinkMemo {
-    key: u64,
     /// The paragraph digests `names` stand for.
     digests: Vec<u64>,
     roster: Option<Arc<Roster>>,
@@ -1205,6 +1204,14 @@ impl<'a> Paras<'a> {
 impl LinkMemo {
     /// Brings `lookups` from the last call's paragraphs to these (or forgets them when
     /// what changed is not known).
+    /// The paragraphs whose digests differ from those `names` stand for; `None` when
+    /// their number changed. Only those `before` names as new can differ: the rest are
+    /// the last call's paragraphs, and the last call left `digests` equal to theirs.
+    fn changed(&self, paras: &Paras) -> Option<Vec<usize>> {
+        (self.digests.len() == paras.digests.len())
+            .then(|| differing(&self.digests, paras.digests, paras.before.as_ref()))
+    }
+
     fn update_lookups(&mut self, paras: &Paras) {
         let Some(counts) = &mut self.lookups else {
             return;
@@ -1226,16 +1233,30 @@ impl LinkMemo {
     }
 }
 
+/// Where `new` differs from `old`, what the last call had for the same paragraphs: only
+/// where `before` names the paragraphs new, when there are as many as before. Looking
+/// there alone keeps a keystroke from reading every paragraph's key.
+fn differing(old: &[u64], new: &[u64], before: Option<&Before>) -> Vec<usize> {
+    let all = 0..new.len();
+    let look = match before {
+        Some(b) if b.new.end <= new.len() && b.new.len() == b.old.len() => b.new.clone(),
+        _ => all.clone(),
+    };
+    let changed: Vec<usize> = look.filter(|&p| old[p] != new[p]).collect();
+    debug_assert!(
+        all.filter(|&p| old[p] != new[p])
+            .eq(changed.iter().copied()),
+        "a paragraph changed outside those `before` names"
+    );
+    changed
+}
+
 /// Links the document's mentions into actors. The names of the previous call are reused
 /// when no paragraph's `digest` and not the roster changed (typing in ordinary words);
 /// then only the changed paragraphs' mentions and pronouns are redone when what they
 /// decide stays inside them (`reassemble`), or else all of them (`assemble`).
 pub fn link_with(paras: &Paras, roster: Option<&Arc<Roster>>, memo: &mut LinkMemo) -> Linked {
-    use std::hash::{Hash, Hasher};
     memo.retired.clear();
-    let mut h = rustc_hash::FxHasher::default();
-    paras.digests.hash(&mut h);
-    let key = h.finish();
     // Built at most once, and only when every paragraph is read.
     let mut views: Option<Vec<ParaView>> = None;
     let same_roster = match (roster, &memo.roster) {
@@ -1245,17 +1266,20 @@ pub fn link_with(paras: &Paras, roster: Option<&Arc<Roster>>, memo: &mut LinkMem
     };
     memo.update_lookups(paras);
     let reuse = memo.names.is_some() && same_roster;
-    let same = reuse && memo.key == key;
+    let changed = memo.changed(paras);
+    let same = reuse && changed.as_ref().is_some_and(Vec::is_empty);
     // Whether a patch brought the names up to date, and how it renumbered the actors if
     // it did.
-    let (patched, renumbered) = match (!same && reuse).then(|| patch_names(paras, memo)) {
-        Some(Some(renumbered)) => (true, renumbered),
-        _ => (false, None),
+    let (patched, renumbered) = match changed.filter(|_| !same && reuse) {
+        Some(changed) => match patch_names(paras, memo, &changed) {
+            Some(renumbered) => (true, renumbered),
+            None => (false, None),
+        },
+        None => (false, None),
     };
     let names = if same {
         memo.names.clone().expect("reused")
     } else if patched {
-        memo.key = key;
         let n = memo.names.clone().expect("patched");
         debug_assert!(
             *n == link_names(&paras.all(), roster.map(|r| &**r)),
@@ -1268,7 +1292,6 @@ pub fn link_with(paras: &Paras, roster: Option<&Arc<Roster>>, memo: &mut LinkMem
         let mut retired = std::mem::take(&mut memo.retired);
         retired.push(Box::new((memo.names.take(), memo.assembled.take())));
         *memo = LinkMemo {
-            key,
             digests: paras.digests.to_vec(),
             roster: roster.cloned(),
             names: Some(n.clone()),
@@ -1317,13 +1340,11 @@ pub fn link_with(paras: &Paras, roster: Option<&Arc<Roster>>, memo: &mut LinkMem
 /// ones (their number unchanged) and only some digests differ, or by
 /// `Names::patch_solitary` when one paragraph gained or lost an actor only it names (then
 /// the renumbering is returned); `None` if neither applies.
-fn patch_names(paras: &Paras, memo: &mut LinkMemo) -> Option<Option<Renumbered>> {
-    if memo.digests.len() != paras.digests.len() {
-        return None;
-    }
-    let changed: Vec<usize> = (0..paras.digests.len())
-        .filter(|&p| paras.digests[p] != memo.digests[p])
-        .collect();
+fn patch_names(
+    paras: &Paras,
+    memo: &mut LinkMemo,
+    changed: &[usize],
+) -> Option<Option<Renumbered>> {
     // The assembly shares the names; let go of its reference so they can be changed in
     // place (`reassemble` wants the very same names back).
     if let Some(a) = &mut memo.assembled {
@@ -1334,7 +1355,7 @@ fn patch_names(paras: &Paras, memo: &mut LinkMemo) -> Option<Option<Renumbered>>
         memo.names = Some(names);
         return None;
     };
-    let patched = if n.patch(paras, &changed) {
+    let patched = if n.patch(paras, changed) {
         Some(None)
     } else {
         match paras.before.as_ref() {
@@ -1361,7 +1382,7 @@ fn patch_names(paras: &Paras, memo: &mut LinkMemo) -> Option<Option<Renumbered>>
         memo.names = Some(names); // for `link_with` to retire
         return None;
     };
-    for &p in &changed {
+    for &p in changed {
         memo.digests[p] = paras.digests[p];
     }
     // Renumbered actors are brought to the assembly by `renumber_assembly`.
@@ -2289,9 +2310,7 @@ fn reassemble(paras: &Paras, names: &Arc<Names>, last: &mut Assembled) -> Option
     }
     let lex = Lexicon::get();
     let count = paras.keys.len();
-    let changed: Vec<usize> = (0..count)
-        .filter(|&p| paras.keys[p] != last.keys[p])
-        .collect();
+    let changed = differing(&last.keys, paras.keys, paras.before.as_ref());
     // Mentions before pronouns, and who may take a pronoun now.
     let mut pres: FxHashMap<usize, (ParaView, Vec<Hit>)> = FxHashMap::default();
     let mut sigs: Vec<(usize, Signature)> = Vec::new();

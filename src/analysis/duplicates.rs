@@ -53,6 +53,8 @@ pub struct PairMemo {
 
 #[derive(Debug)]
 struct LastRun {
+    /// The analyser's run (`Edited::run`) these keys are of, when known.
+    run: Option<u64>,
     /// Per paragraph: equal keys, equal fingerprints (see `pairs_with`).
     keys: Vec<u64>,
     /// What the patch reads of each paragraph, side by side: scanning these instead of
@@ -345,8 +347,33 @@ pub fn pairs_with(
     config: &DuplicatesConfig,
     memo: &mut PairMemo,
 ) -> Vec<Pair> {
+    pairs_since(facts, keys, config, memo, None)
+}
+
+/// What the analyser knows of a run's paragraphs against its run before: only those in
+/// `changed` may have other keys than run `last` gave them, when their number is the same
+/// (outside it they are the same paragraphs, in the same places).
+#[derive(Clone, Debug)]
+pub struct Edited {
+    pub run: u64,
+    pub last: u64,
+    pub changed: std::ops::Range<usize>,
+}
+
+/// `pairs_with`, told what changed since the analyser's last run: a keystroke then looks
+/// for changed keys where the edit was, not along the whole document.
+pub fn pairs_since(
+    facts: &[Arc<ParagraphFacts>],
+    keys: &[u64],
+    config: &DuplicatesConfig,
+    memo: &mut PairMemo,
+    edited: Option<&Edited>,
+) -> Vec<Pair> {
     memo.begin(config.near_threshold);
-    if let Some(out) = patch_in_place(facts, keys, config, memo) {
+    if let Some(out) = patch_in_place(facts, keys, config, memo, edited) {
+        if let Some(last) = &mut memo.last {
+            last.run = edited.map(|e| e.run);
+        }
         return out;
     }
     let (out, briefs) = patch(facts, keys, config, memo).unwrap_or_else(|| {
@@ -358,6 +385,7 @@ pub fn pairs_with(
         )
     });
     memo.last = Some(LastRun {
+        run: edited.map(|e| e.run),
         keys: keys.to_vec(),
         briefs,
         pairs: out.clone(),
@@ -378,13 +406,23 @@ fn patch_in_place(
     keys: &[u64],
     config: &DuplicatesConfig,
     memo: &mut PairMemo,
+    edited: Option<&Edited>,
 ) -> Option<Vec<Pair>> {
     let mut last = memo.last.take()?;
     let fits = last.config == *config && last.keys.len() == keys.len() && keys.len() == facts.len();
     let changed: Vec<usize> = if fits {
-        (0..keys.len())
-            .filter(|&i| last.keys[i] != keys[i])
-            .collect()
+        let all = 0..keys.len();
+        let look = match edited {
+            Some(e) if last.run == Some(e.last) && e.changed.end <= keys.len() => e.changed.clone(),
+            _ => all.clone(),
+        };
+        let changed: Vec<usize> = look.filter(|&i| last.keys[i] != keys[i]).collect();
+        debug_assert!(
+            all.filter(|&i| last.keys[i] != keys[i])
+                .eq(changed.iter().copied()),
+            "a key changed outside the paragraphs the analyser said were edited"
+        );
+        changed
     } else {
         Vec::new()
     };
@@ -584,12 +622,14 @@ fn pair_indexed(
         .sketch
         .iter()
         .map(|h| {
-            let list = index.list(h);
+            // One look-up for the list and its sums: the table is large and each probe
+            // a likely cache miss.
+            let posting = index.postings.get(h);
+            let list = posting.map_or(&[][..], |l| &l.items[..]);
             let before = &list[..list.partition_point(|&i| (i as usize) < j)];
-            let hash = if before.len() < POSTING_CAP {
-                index.postings.get(h).map_or(0, |l| l.sums[before.len()])
-            } else {
-                0
+            let hash = match posting {
+                Some(l) if before.len() < POSTING_CAP => l.sums[before.len()],
+                _ => 0,
             };
             debug_assert_eq!(
                 hash,
@@ -1262,26 +1302,9 @@ pub fn find(
     )
 }
 
-/// `find`, reusing the similarities in `memo` from earlier analyses of the same document
-/// (the same findings as `find`; what a long-lived `Analyzer` should call).
-pub fn find_with(
-    text: &str,
-    lines: &LineIndex,
-    paragraphs: &[Paragraph],
-    facts: &[Arc<ParagraphFacts>],
-    keys: &[u64],
-    config: &DuplicatesConfig,
-    memo: &mut PairMemo,
-) -> Vec<Finding> {
-    findings(
-        text,
-        lines,
-        paragraphs,
-        pairs_with(facts, keys, config, memo),
-    )
-}
-
-fn findings(
+/// The findings for the pairs `pairs_since` found (a long-lived `Analyzer` keeps the
+/// memo that makes them cheap): the same as `find`'s for the same text.
+pub fn findings(
     text: &str,
     lines: &LineIndex,
     paragraphs: &[Paragraph],

@@ -8,6 +8,8 @@
 //! recorded, so an ASCII text costs one line-start table and nothing more, and a 1 MB
 //! single line converts as fast as a short one.
 
+use super::shifted::Shifted;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LineCol {
     pub line: u32,
@@ -22,15 +24,17 @@ pub enum Encoding {
 }
 
 /// Offsets are kept in 32 bits (a draft has one line start per line and two numbers per
-/// non-ASCII character, and a keystroke copies them): texts are under 4 GiB (`check`
-/// refuses larger files; the server's messages stop at 512 MB).
+/// non-ASCII character): texts are under 4 GiB (`check` refuses larger files; the server's
+/// messages stop at 512 MB). Each list is `Shifted`, so that patching it for an edit
+/// copies the entries around the edit, not all of them.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     len: usize,
-    line_starts: Vec<u32>,
-    /// For each non-ASCII char: its byte offset and the running total, including it, of
-    /// (UTF-8 length − UTF-16 length).
-    wide: Vec<(u32, u32)>,
+    line_starts: Shifted,
+    /// For each non-ASCII char: its byte offset, and (`wide_total`, the same places) the
+    /// running total, including it, of (UTF-8 length − UTF-16 length).
+    wide_at: Shifted,
+    wide_total: Shifted,
 }
 
 impl Default for LineIndex {
@@ -45,11 +49,12 @@ impl LineIndex {
         let mut line_starts = Vec::with_capacity(bytes.len() / 64 + 1);
         line_starts.push(0);
         line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| (i + 1) as u32));
-        line_starts.shrink_to_fit();
+        let (wide_at, wide_total): (Vec<u32>, Vec<u32>) = wide_chars(bytes).into_iter().unzip();
         LineIndex {
             len: text.len(),
-            line_starts,
-            wide: wide_chars(bytes),
+            line_starts: Shifted::new(&line_starts),
+            wide_at: Shifted::new(&wide_at),
+            wide_total: Shifted::new(&wide_total),
         }
     }
 
@@ -68,39 +73,31 @@ impl LineIndex {
         let (old_mid_end, new_mid_end) = (old_len - s, new.len() - s);
         // Wrapping: the text after the edit moves by new − old, which may be negative.
         let shift = (new_mid_end as u32).wrapping_sub(old_mid_end as u32);
-        let moved = |x: u32| x.wrapping_add(shift);
         let (p32, old_mid_end32) = (p as u32, old_mid_end as u32);
 
-        let keep = self.line_starts.partition_point(|&x| x <= p32);
-        let after = self.line_starts.partition_point(|&x| x <= old_mid_end32);
-        let mut line_starts = Vec::with_capacity(self.line_starts.len() + 16);
-        line_starts.extend_from_slice(&self.line_starts[..keep]);
-        line_starts
-            .extend(memchr::memchr_iter(b'\n', &new[p..new_mid_end]).map(|i| (p + i + 1) as u32));
-        line_starts.extend(self.line_starts[after..].iter().map(|&x| moved(x)));
+        let keep = self.line_starts.partition_point(|x| x <= p32);
+        let after = self.line_starts.partition_point(|x| x <= old_mid_end32);
+        let middle: Vec<u32> = memchr::memchr_iter(b'\n', &new[p..new_mid_end])
+            .map(|i| (p + i + 1) as u32)
+            .collect();
+        let line_starts = self.line_starts.splice(keep, after, &middle, shift);
 
-        let keep = self.wide.partition_point(|&(o, _)| o < p32);
-        let after = self.wide.partition_point(|&(o, _)| o < old_mid_end32);
-        let total_before = keep.checked_sub(1).map_or(0, |k| self.wide[k].1);
-        let old_total_mid = after.checked_sub(1).map_or(0, |k| self.wide[k].1);
-        let mut wide = Vec::with_capacity(self.wide.len() + 16);
-        wide.extend_from_slice(&self.wide[..keep]);
-        wide.extend(
-            wide_chars(&new[p..new_mid_end])
-                .into_iter()
-                .map(|(o, t)| (p32 + o, total_before + t)),
-        );
-        let new_total_mid = wide.last().map_or(0, |w| w.1);
+        let keep = self.wide_at.partition_point(|o| o < p32);
+        let after = self.wide_at.partition_point(|o| o < old_mid_end32);
+        let total_at = |k: usize| k.checked_sub(1).and_then(|k| self.wide_total.get(k));
+        let total_before = total_at(keep).unwrap_or(0);
+        let old_total_mid = total_at(after).unwrap_or(0);
+        let (mid_at, mid_total): (Vec<u32>, Vec<u32>) = wide_chars(&new[p..new_mid_end])
+            .into_iter()
+            .map(|(o, t)| (p32 + o, total_before + t))
+            .unzip();
+        let new_total_mid = mid_total.last().copied().unwrap_or(total_before);
         let total_shift = new_total_mid.wrapping_sub(old_total_mid);
-        wide.extend(
-            self.wide[after..]
-                .iter()
-                .map(|&(o, t)| (moved(o), t.wrapping_add(total_shift))),
-        );
         LineIndex {
             len: new.len(),
             line_starts,
-            wide,
+            wide_at: self.wide_at.splice(keep, after, &mid_at, shift),
+            wide_total: self.wide_total.splice(keep, after, &mid_total, total_shift),
         }
     }
 
@@ -124,16 +121,19 @@ impl LineIndex {
                 }
             }
         }
+        let (wide_at, wide_total): (Vec<u32>, Vec<u32>) = wide.into_iter().unzip();
         LineIndex {
             len: text.len(),
-            line_starts,
-            wide,
+            line_starts: Shifted::new(&line_starts),
+            wide_at: Shifted::new(&wide_at),
+            wide_total: Shifted::new(&wide_total),
         }
     }
 
     #[cfg(test)]
-    fn parts(&self) -> (usize, &[u32], &[(u32, u32)]) {
-        (self.len, &self.line_starts, &self.wide)
+    fn parts(&self) -> (usize, Vec<u32>, Vec<(u32, u32)>) {
+        let wide = self.wide_at.iter().zip(self.wide_total.iter()).collect();
+        (self.len, self.line_starts.iter().collect(), wide)
     }
 
     pub fn len(&self) -> usize {
@@ -149,29 +149,27 @@ impl LineIndex {
     }
 
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts.get(line).map_or(self.len, |&s| s as usize)
+        self.line_starts.get(line).map_or(self.len, |s| s as usize)
     }
 
     /// Sum of (UTF-8 − UTF-16) lengths of the characters starting before `offset`.
     fn shrink_before(&self, offset: usize) -> usize {
-        let i = self.wide.partition_point(|&(o, _)| (o as usize) < offset);
-        if i == 0 {
-            0
-        } else {
-            self.wide[i - 1].1 as usize
-        }
+        let i = self.wide_at.partition_point(|o| (o as usize) < offset);
+        i.checked_sub(1)
+            .and_then(|i| self.wide_total.get(i))
+            .map_or(0, |t| t as usize)
     }
 
     /// The line of `offset` (clamped to the text).
     pub fn line_of(&self, offset: usize) -> usize {
         let offset = offset.min(self.len);
-        self.line_starts.partition_point(|&s| s as usize <= offset) - 1
+        self.line_starts.partition_point(|s| s as usize <= offset) - 1
     }
 
     pub fn line_col(&self, offset: usize, enc: Encoding) -> LineCol {
         let offset = offset.min(self.len);
         let line = self.line_of(offset);
-        let start = self.line_starts[line] as usize;
+        let start = self.line_start(line);
         let bytes = offset - start;
         let col = match enc {
             Encoding::Utf8 => bytes,
@@ -192,7 +190,7 @@ impl LineIndex {
         if line >= self.line_starts.len() {
             return self.len;
         }
-        let start = self.line_starts[line] as usize;
+        let start = self.line_start(line);
         let end = self.line_content_end(text, line);
         let want = pos.col as usize;
         match enc {
@@ -429,7 +427,9 @@ mod tests {
     #[test]
     fn patched_index_equals_a_new_one_on_long_texts() {
         let unit = "Line one “quoted” é\r\nsecond line 😀 with more words\n\nthird\rline\n";
-        let mut text = unit.repeat(200);
+        // Thousands of lines and wide characters: several shared pieces of each list,
+        // patched one edit after another as the server does, some edits spanning pieces.
+        let mut text = unit.repeat(1200);
         let mut seed = 7u64;
         let mut next = |n: usize| {
             seed = seed
@@ -437,13 +437,28 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             (seed >> 33) as usize % n.max(1)
         };
-        for _ in 0..300 {
-            let (at, cut) = (next(text.len() + 1), next(600));
-            let insert = ["", "x", "\n", "é😀\r\n", "“", &unit[..30]][next(6)];
+        let mut index = LineIndex::new(&text);
+        let long = unit.repeat(100);
+        for round in 0..300 {
+            let at = next(text.len() + 1);
+            let cut = if round % 25 == 0 {
+                next(40_000)
+            } else {
+                next(600)
+            };
+            let insert = ["", "x", "\n", "é😀\r\n", "“", &unit[..30], &long][next(7)];
             let new = edited(&text, at, cut, insert);
-            let patched = LineIndex::new(&text).patch(&text, &new);
+            index = index.patch(&text, &new);
             let fresh = LineIndex::new(&new);
-            assert_eq!(patched.parts(), fresh.parts());
+            assert_eq!(index.parts(), fresh.parts());
+            for _ in 0..20 {
+                let o = next(new.len() + 1);
+                for enc in [Encoding::Utf16, Encoding::Utf8] {
+                    let lc = fresh.line_col(o, enc);
+                    assert_eq!(index.line_col(o, enc), lc);
+                    assert_eq!(index.offset(&new, lc, enc), fresh.offset(&new, lc, enc));
+                }
+            }
             text = new;
         }
     }

@@ -17,6 +17,7 @@ pub mod mentions;
 pub mod paragraphs;
 pub mod quotes;
 pub mod roster;
+pub mod shifted;
 pub mod tokens;
 pub mod unattributed_quotes;
 pub mod unbalanced_quotes;
@@ -598,6 +599,11 @@ impl Analyzer {
             middle_facts.iter().map(|f| f.link_digest),
         );
         let new_middle = head..head + middle_facts.len();
+        let edited = duplicates::Edited {
+            run: generation,
+            last: generation - 1,
+            changed: new_middle.clone(),
+        };
         // Kept for this run: linking counts what the replaced paragraphs named.
         let replaced: Vec<Arc<ParagraphFacts>> = facts.splice(old_middle, middle_facts).collect();
         // Forget paragraphs that vanished: keeps memory bounded by the live document.
@@ -611,15 +617,14 @@ impl Analyzer {
         let (pair_memo, link_memo) = (&mut self.pair_memo, &mut self.link_memo);
         let find_duplicates = || {
             config.duplicates.enabled.then(|| {
-                duplicates::find_with(
-                    text,
-                    &lines,
-                    &paragraphs,
+                let pairs = duplicates::pairs_since(
                     &facts,
                     &keys,
                     &config.duplicates,
                     pair_memo,
-                )
+                    Some(&edited),
+                );
+                duplicates::findings(text, &lines, &paragraphs, pairs)
             })
         };
         // Paragraph p's text, as every pass below reads it.
