@@ -13,7 +13,8 @@ use std::sync::Arc;
 use super::config::DuplicatesConfig;
 use super::fingerprint::{Fingerprint, SKETCH};
 use super::{
-    Code, Edit, Finding, Fix, LineIndex, Paragraph, ParagraphFacts, Related, Severity, Span,
+    Code, Edit, Finding, Fix, LineIndex, Paragraph, ParagraphFacts, Related, Severity, Shifted,
+    Span,
 };
 
 /// A sketch feature found in more paragraphs than this is no longer distinctive.
@@ -1297,7 +1298,7 @@ pub fn find(
     findings(
         text,
         &LineIndex::new(text),
-        paragraphs,
+        &Shifted::new(paragraphs),
         pairs(facts, config),
     )
 }
@@ -1307,7 +1308,7 @@ pub fn find(
 pub fn findings(
     text: &str,
     lines: &LineIndex,
-    paragraphs: &[Paragraph],
+    paragraphs: &Shifted<Paragraph>,
     found: Vec<Pair>,
 ) -> Vec<Finding> {
     if found.is_empty() {
@@ -1315,9 +1316,8 @@ pub fn findings(
     }
     found
         .into_iter()
-        .map(|p| {
-            let copy = &paragraphs[p.copy];
-            let of = &paragraphs[p.of];
+        .filter_map(|p| {
+            let (copy, of) = (paragraphs.get(p.copy)?, paragraphs.get(p.of)?);
             let line = lines.line_of(of.span.start) + 1;
             let (code, message, related) = if p.exact {
                 (
@@ -1333,7 +1333,7 @@ pub fn findings(
                     format!("the paragraph it repeats ({pct}% similar)"),
                 )
             };
-            Finding {
+            Some(Finding {
                 code,
                 severity: Severity::Warning,
                 message,
@@ -1345,11 +1345,11 @@ pub fn findings(
                 fix: Some(Fix {
                     title: "Remove duplicate paragraph".to_string(),
                     edits: vec![Edit {
-                        span: removal_span(text, lines, copy),
+                        span: removal_span(text, lines, &copy),
                         text: String::new(),
                     }],
                 }),
-            }
+            })
         })
         .collect()
 }

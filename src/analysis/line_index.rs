@@ -30,11 +30,11 @@ pub enum Encoding {
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     len: usize,
-    line_starts: Shifted,
+    line_starts: Shifted<u32>,
     /// For each non-ASCII char: its byte offset, and (`wide_total`, the same places) the
     /// running total, including it, of (UTF-8 length − UTF-16 length).
-    wide_at: Shifted,
-    wide_total: Shifted,
+    wide_at: Shifted<u32>,
+    wide_total: Shifted<u32>,
 }
 
 impl Default for LineIndex {
@@ -80,7 +80,9 @@ impl LineIndex {
         let middle: Vec<u32> = memchr::memchr_iter(b'\n', &new[p..new_mid_end])
             .map(|i| (p + i + 1) as u32)
             .collect();
-        let line_starts = self.line_starts.splice(keep, after, &middle, shift);
+        let line_starts = self
+            .line_starts
+            .splice(keep, after, &middle, shift as usize);
 
         let keep = self.wide_at.partition_point(|o| o < p32);
         let after = self.wide_at.partition_point(|o| o < old_mid_end32);
@@ -96,8 +98,10 @@ impl LineIndex {
         LineIndex {
             len: new.len(),
             line_starts,
-            wide_at: self.wide_at.splice(keep, after, &mid_at, shift),
-            wide_total: self.wide_total.splice(keep, after, &mid_total, total_shift),
+            wide_at: self.wide_at.splice(keep, after, &mid_at, shift as usize),
+            wide_total: self
+                .wide_total
+                .splice(keep, after, &mid_total, total_shift as usize),
         }
     }
 

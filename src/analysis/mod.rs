@@ -33,6 +33,7 @@ pub use config::Config;
 pub use line_index::{LineCol, LineIndex};
 pub use mentions::{ActorKind, Via};
 pub use paragraphs::{BlockKind, Format, Paragraph};
+pub use shifted::Shifted;
 
 /// A half-open byte range into the analysed text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -138,7 +139,7 @@ pub struct Finding {
 #[derive(Clone, Debug, Default)]
 pub struct Analysis {
     /// Shared with the analyser, which splits the next text from them.
-    pub paragraphs: Arc<Vec<Paragraph>>,
+    pub paragraphs: Arc<Shifted<Paragraph>>,
     pub findings: Vec<Finding>,
     pub actors: Chunked<Actor>,
     /// Placed in their paragraphs: `quote_span`, `quote_inner`, `quote_speaker_span`.
@@ -165,7 +166,7 @@ impl Analysis {
             .paragraphs
             .partition_point(|p| p.span.start <= offset)
             .checked_sub(1)?;
-        let at = offset - self.paragraphs[p].span.start;
+        let at = offset - self.paragraphs.get(p)?.span.start;
         self.actors.iter().enumerate().find_map(|(ai, a)| {
             a.mentions
                 .iter()
@@ -195,7 +196,7 @@ impl Analysis {
             .paragraphs
             .partition_point(|p| p.span.start <= offset)
             .checked_sub(1)?;
-        let at = offset - self.paragraphs[p].span.start;
+        let at = offset - self.paragraphs.get(p)?.span.start;
         self.quotes
             .iter()
             .skip_while(|q| q.paragraph < p)
@@ -206,12 +207,12 @@ impl Analysis {
     /// Index of the paragraph containing `offset`, if any.
     pub fn paragraph_at(&self, offset: usize) -> Option<usize> {
         let i = self.paragraphs.partition_point(|p| p.block.end <= offset);
-        (i < self.paragraphs.len() && self.paragraphs[i].block.start <= offset).then_some(i)
+        (self.paragraphs.get(i)?.block.start <= offset).then_some(i)
     }
 }
 
 /// `span`, given in paragraph `p`, where it stands in the text.
-pub fn placed(paragraphs: &[Paragraph], p: usize, span: Span) -> Span {
+pub fn placed(paragraphs: &Shifted<Paragraph>, p: usize, span: Span) -> Span {
     let start = paragraphs.get(p).map_or(0, |p| p.span.start);
     Span::new(start + span.start, start + span.end)
 }
@@ -394,7 +395,7 @@ struct LastText {
     len: usize,
     format: Format,
     lines: Arc<LineIndex>,
-    paragraphs: Arc<Vec<Paragraph>>,
+    paragraphs: Arc<Shifted<Paragraph>>,
     long_paragraphs: usize,
     /// The split found a paragraph on each line (`paragraphs::split_with_mode`).
     per_line: bool,
@@ -487,20 +488,18 @@ impl Analyzer {
             match (&last, changed) {
                 (Some(l), Some(ch)) if l.format == format => {
                     paragraphs::split_again(&l.paragraphs, l.len, text, ch, format, l.per_line)
-                        .map(|p| (p, l.per_line))
+                        .map(|(p, window)| (p, l.per_line, Some(window)))
                 }
                 _ => None,
             }
             .unwrap_or_else(|| {
-                let (mut all, per_line) = paragraphs::split_with_mode(text, format);
-                // Kept until the next edit; `split_again` sizes its list exactly.
-                all.shrink_to_fit();
-                (all, per_line)
+                let (all, per_line) = paragraphs::split_with_mode(text, format);
+                (Shifted::new(&all), per_line, None)
             })
         };
         // Opening a long draft: nothing else runs yet, so the second core indexes the
         // lines while this one splits the paragraphs (both scan the whole text).
-        let (lines, (paragraphs, per_line)) = beside(
+        let (lines, (paragraphs, per_line, window)) = beside(
             changed.is_none() && text.len() >= PARALLEL_TEXT && threads() >= 2,
             index_lines,
             split,
@@ -515,20 +514,50 @@ impl Analyzer {
             (Some(l), Some((p, s))) => {
                 let (old, new) = (&l.paragraphs, &paragraphs);
                 let most = old.len().min(new.len());
-                let head = old
-                    .iter()
-                    .zip(new.iter())
-                    .take_while(|(o, n)| n.span.end <= p && o.span == n.span)
-                    .count();
-                let tail = old
-                    .iter()
-                    .rev()
-                    .zip(new.iter().rev())
-                    .take(most - head)
-                    .take_while(|(o, n)| {
-                        o.span.start >= l.len - s && o.span.moved(l.len, text.len()) == n.span
+                // The split kept the paragraphs outside its window (none after a full
+                // split): the walks start past them rather than along the whole list.
+                let (known_head, known_tail) = window
+                    .as_ref()
+                    .map_or((0, 0), |w| (w.start, old.len().saturating_sub(w.end)));
+                let at = |list: &Shifted<Paragraph>, k: usize| list.get(k).map(|q| q.span);
+                let mut head = known_head.min(most);
+                while head < most
+                    && at(new, head).is_some_and(|n| n.end <= p && at(old, head) == Some(n))
+                {
+                    head += 1;
+                }
+                let from_end = |list: &Shifted<Paragraph>, k: usize| at(list, list.len() - 1 - k);
+                let mut tail = known_tail.min(most - head);
+                while tail < most - head
+                    && from_end(old, tail).is_some_and(|o| {
+                        o.start >= l.len - s
+                            && Some(o.moved(l.len, text.len())) == from_end(new, tail)
                     })
-                    .count();
+                {
+                    tail += 1;
+                }
+                debug_assert_eq!(
+                    (head, tail),
+                    {
+                        let head = old
+                            .iter()
+                            .zip(new.iter())
+                            .take_while(|(o, n)| n.span.end <= p && o.span == n.span)
+                            .count();
+                        let tail = old
+                            .iter()
+                            .rev()
+                            .zip(new.iter().rev())
+                            .take(most - head)
+                            .take_while(|(o, n)| {
+                                o.span.start >= l.len - s
+                                    && o.span.moved(l.len, text.len()) == n.span
+                            })
+                            .count();
+                        (head, tail)
+                    },
+                    "the walks from the split's window differ from walks along the lists"
+                );
                 (head, tail)
             }
             _ => (0, 0),
@@ -543,20 +572,23 @@ impl Analyzer {
                 )
             })
             .unwrap_or_default();
-        let long = |ps: &[Paragraph]| {
-            ps.iter()
+        let long = |ps: &Shifted<Paragraph>, r: std::ops::Range<usize>| {
+            ps.range(r)
                 .filter(|p| p.span.len() > MAX_ATTRIBUTED_PARAGRAPH)
                 .count()
         };
         let long_paragraphs = match (&last, changed) {
             (Some(l), Some(_)) => {
-                l.long_paragraphs - long(&l.paragraphs[head..l.paragraphs.len() - tail])
-                    + long(&paragraphs[head..paragraphs.len() - tail])
+                l.long_paragraphs - long(&l.paragraphs, head..l.paragraphs.len() - tail)
+                    + long(&paragraphs, head..paragraphs.len() - tail)
             }
-            _ => long(&paragraphs),
+            _ => long(&paragraphs, 0..paragraphs.len()),
         };
-        debug_assert_eq!(long_paragraphs, long(&paragraphs));
-        let middle = &paragraphs[head..paragraphs.len() - tail];
+        debug_assert_eq!(long_paragraphs, long(&paragraphs, 0..paragraphs.len()));
+        let middle: Vec<Span> = paragraphs
+            .range(head..paragraphs.len() - tail)
+            .map(|p| p.span)
+            .collect();
         let mut middle_keys = Vec::with_capacity(middle.len());
         let mut found: Vec<Option<Arc<ParagraphFacts>>> = Vec::with_capacity(middle.len());
         // Positions in `middle` and texts of the paragraphs the cache does not have.
@@ -565,8 +597,8 @@ impl Analyzer {
         // Grown once to size on opening a long draft rather than doubling through every
         // size on the way (a no-op for a keystroke's few paragraphs).
         self.last_used.reserve(middle.len());
-        for (k, para) in middle.iter().enumerate() {
-            let body = &text[para.span.start..para.span.end];
+        for (k, span) in middle.iter().enumerate() {
+            let body = &text[span.start..span.end];
             let key = fingerprint::content_key(body);
             self.last_used.insert(key, generation);
             middle_keys.push(key);
@@ -627,8 +659,15 @@ impl Analyzer {
                 duplicates::findings(text, &lines, &paragraphs, pairs)
             })
         };
-        // Paragraph p's text, as every pass below reads it.
-        let body = |p: usize| &text[paragraphs[p].span.start..paragraphs[p].span.end];
+        // Paragraph p's text, as every pass below reads it: the spans just collected cover
+        // every paragraph after a full split, and a keystroke's reads elsewhere are few.
+        let body = |p: usize| {
+            let span = match p.checked_sub(head).and_then(|k| middle.get(k)) {
+                Some(&span) => span,
+                None => paragraphs.get(p).map_or(Span::new(0, 0), |q| q.span),
+            };
+            &text[span.start..span.end]
+        };
         let view = |p: usize| {
             let f = &facts[p];
             actors::ParaView {

@@ -7,6 +7,9 @@
 //! breaks are not prose; headings, list items and block-quote paragraphs are blocks of
 //! their own.
 
+use std::ops::Range;
+
+use super::shifted::{Moved, Shifted};
 use super::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -46,13 +49,30 @@ pub enum BlockKind {
     BlockQuote,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Paragraph {
     /// The prose, without list markers, heading hashes or surrounding white space.
     pub span: Span,
     /// The whole lines the block occupies, including the last line's line break.
     pub block: Span,
     pub kind: BlockKind,
+}
+
+/// A draft's paragraphs are kept in chunks of 256 (`Shifted`): a keystroke copies about
+/// 10 KB of them, where it copied all of them, moved, before.
+impl Moved for Paragraph {
+    const CHUNK: usize = 256;
+    fn moved(self, by: usize) -> Paragraph {
+        let m = |s: Span| Span {
+            start: s.start.wrapping_add(by),
+            end: s.end.wrapping_add(by),
+        };
+        Paragraph {
+            span: m(self.span),
+            block: m(self.block),
+            kind: self.kind,
+        }
+    }
 }
 
 /// Average line length (bytes) above which a run of lines cannot be hard-wrapped prose.
@@ -252,15 +272,17 @@ fn blank_line_start(text: &str, at: usize) -> Option<usize> {
 /// mode; `None` when there is no such boundary, when the change may switch a plain draft
 /// between the two ways of writing paragraphs, when the window is the whole text, or, in
 /// Markdown, when something in the window (a fence, a comment, a line that could close
-/// front matter) may reach beyond it or the window starts the text (front matter).
+/// front matter) may reach beyond it or the window starts the text (front matter). With
+/// the split, the old paragraphs it replaced: those before the range are the same ones,
+/// those after it the same ones moved.
 pub fn split_again(
-    old: &[Paragraph],
+    old: &Shifted<Paragraph>,
     old_len: usize,
     text: &str,
     (prefix, suffix): (usize, usize),
     format: Format,
     per_line: bool,
-) -> Option<Vec<Paragraph>> {
+) -> Option<(Shifted<Paragraph>, Range<usize>)> {
     if prefix + suffix > old_len.min(text.len()) || (format == Format::Markdown && per_line) {
         return None;
     }
@@ -278,11 +300,12 @@ pub fn split_again(
     if i1 <= i0 || (from_start && (to_end || format == Format::Markdown)) {
         return None;
     }
-    let ws = if from_start { 0 } else { old[i0].block.start };
+    let block_start = |i: usize| old.get(i).map_or(old_len, |q| q.block.start);
+    let ws = if from_start { 0 } else { block_start(i0) };
     let we = if to_end {
         text.len()
     } else {
-        old[i1].block.start + text.len() - old_len
+        block_start(i1) + text.len() - old_len
     };
     if we <= ws || !text.is_char_boundary(we) || (!to_end && !text[..we].ends_with('\n')) {
         return None;
@@ -318,7 +341,7 @@ pub fn split_again(
             return None;
         }
         let middle = markdown_blocks(text, &lines);
-        return Some(assemble(old, old_len, text, i0, i1, middle));
+        return Some((assemble(old, old_len, text, i0, i1, &middle), i0..i1));
     }
     let content = content_of(text, &lines);
     if per_line {
@@ -338,30 +361,21 @@ pub fn split_again(
         return None;
     }
     let middle = plain_paragraphs(text, &lines, &content, per_line);
-    Some(assemble(old, old_len, text, i0, i1, middle))
+    Some((assemble(old, old_len, text, i0, i1, &middle), i0..i1))
 }
 
 /// The last split's paragraphs before `i0`, then `middle`, then the last split's from `i1`
 /// on, moved to where they now stand.
 fn assemble(
-    old: &[Paragraph],
+    old: &Shifted<Paragraph>,
     old_len: usize,
     text: &str,
     i0: usize,
     i1: usize,
-    middle: Vec<Paragraph>,
-) -> Vec<Paragraph> {
+    middle: &[Paragraph],
+) -> Shifted<Paragraph> {
     // After the window the text is the old one's suffix: measured from the end.
-    let shift = |q: &Paragraph| Paragraph {
-        span: q.span.moved(old_len, text.len()),
-        block: q.block.moved(old_len, text.len()),
-        kind: q.kind,
-    };
-    let mut out = Vec::with_capacity(old.len() + middle.len() + i0 - i1);
-    out.extend_from_slice(&old[..i0]);
-    out.extend(middle);
-    out.extend(old[i1..].iter().map(shift));
-    out
+    old.splice(i0, i1, middle, text.len().wrapping_sub(old_len))
 }
 
 fn leading_spaces(s: &str) -> usize {
@@ -1042,7 +1056,9 @@ mod tests {
         let new = format!("{}{inserted}{}", &old[..at], &old[end..]);
         let (before, per_line) = split_with_mode(old, format);
         let changed = crate::analysis::line_index::changed(old, &new);
-        let again = split_again(&before, old.len(), &new, changed, format, per_line);
+        let before = Shifted::new(&before);
+        let again = split_again(&before, old.len(), &new, changed, format, per_line)
+            .map(|(a, _)| a.iter().collect::<Vec<_>>());
         if let Some(again) = &again {
             assert_eq!(again, &split(&new, format), "{old:?} -> {new:?}");
             // The mode carried over is the new text's.

@@ -4,9 +4,12 @@
 //! speech is credited by its clause; only quotes that read as someone's words are checked.
 
 use super::attribution::QuoteState;
-use super::{placed, Code, Finding, Paragraph, Severity};
+use super::{placed, Code, Finding, Paragraph, Severity, Shifted};
 
-pub fn find(quotes: impl Iterator<Item = QuoteState>, paragraphs: &[Paragraph]) -> Vec<Finding> {
+pub fn find(
+    quotes: impl Iterator<Item = QuoteState>,
+    paragraphs: &Shifted<Paragraph>,
+) -> Vec<Finding> {
     quotes
         .filter(|q| !q.scare && !q.partial && !q.said && q.words >= 4)
         .map(|q| Finding {

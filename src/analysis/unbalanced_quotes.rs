@@ -2,7 +2,7 @@
 //! the next paragraph as a multi-paragraph quote, nor closed a paragraph or two later.
 
 use super::attribution::QuoteState;
-use super::{placed, quotes, Code, Finding, Paragraph, Severity, Span};
+use super::{placed, quotes, Code, Finding, Paragraph, Severity, Shifted, Span};
 
 /// How many paragraphs after its own a closing mark still ends an unclosed quotation:
 /// one split into paragraphs whose own opening marks were left out ("“It is not a
@@ -13,7 +13,7 @@ const CLOSED_WITHIN: usize = 3;
 pub fn find(
     text: &str,
     quotes: impl Iterator<Item = QuoteState>,
-    paragraphs: &[Paragraph],
+    paragraphs: &Shifted<Paragraph>,
 ) -> Vec<Finding> {
     quotes
         .filter(|q| !q.closed && !q.continues)
@@ -42,8 +42,8 @@ fn is_double(c: char) -> bool {
 /// The first double quotation mark of one of the next `CLOSED_WITHIN` paragraphs after
 /// `p` that have any is a closing one. Single marks are not read: they are mostly
 /// apostrophes.
-fn closed_later(text: &str, paragraphs: &[Paragraph], p: usize) -> bool {
-    for next in paragraphs.iter().skip(p + 1).take(CLOSED_WITHIN) {
+fn closed_later(text: &str, paragraphs: &Shifted<Paragraph>, p: usize) -> bool {
+    for next in paragraphs.range(p + 1..p + 1 + CLOSED_WITHIN) {
         let body = text.get(next.span.start..next.span.end).unwrap_or("");
         if let Some(closes) = first_double_mark(body) {
             return closes;

@@ -400,10 +400,14 @@ async function runChecks(p, port, workspace) {
     await focusEditor(p);
     await p.keyboard.press(`${mod}+s`);
     const deadline = Date.now() + 15000;
+    // The save may still be writing the file when it is first seen to differ (CI once
+    // read it mid-write: "0 copies"), so wait for two reads in a row to agree.
     let text = "";
+    let previous = null;
     while (Date.now() < deadline) {
       text = fs.readFileSync(draftPath, "utf8");
-      if (text !== draftText) break;
+      if (text !== draftText && text === previous) break;
+      previous = text;
       await p.waitForTimeout(250);
     }
     const copies = text.split(dupParagraph).length - 1;
