@@ -732,14 +732,14 @@ impl Analyzer {
         );
         if config.quotes.unattributed {
             findings.extend(unattributed_quotes::find(
-                self.quote_memo.states(),
+                self.quote_memo.flagged(attribution::UNATTRIBUTED),
                 &paragraphs,
             ));
         }
         if config.quotes.unbalanced {
             findings.extend(unbalanced_quotes::find(
                 text,
-                self.quote_memo.states(),
+                self.quote_memo.flagged(attribution::UNBALANCED),
                 &paragraphs,
             ));
         }

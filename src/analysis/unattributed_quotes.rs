@@ -6,12 +6,17 @@
 use super::attribution::QuoteState;
 use super::{placed, Code, Finding, Paragraph, Severity, Shifted};
 
+/// Whether the check reads a quote: no one is credited with it, and it reads as words.
+pub fn reads(q: &QuoteState) -> bool {
+    !q.scare && !q.partial && !q.said && q.words >= 4
+}
+
 pub fn find(
     quotes: impl Iterator<Item = QuoteState>,
     paragraphs: &Shifted<Paragraph>,
 ) -> Vec<Finding> {
     quotes
-        .filter(|q| !q.scare && !q.partial && !q.said && q.words >= 4)
+        .filter(reads)
         .map(|q| Finding {
             code: Code::UnattributedQuote,
             severity: Severity::Warning,

@@ -10,13 +10,19 @@ use super::{placed, quotes, Code, Finding, Paragraph, Severity, Shifted, Span};
 /// choose a doctor.”"). A writer who forgot the closing mark has moved on by then.
 const CLOSED_WITHIN: usize = 3;
 
+/// Whether the check reads a quote: it is not closed in its paragraph, nor continued in
+/// the next one.
+pub fn reads(q: &QuoteState) -> bool {
+    !q.closed && !q.continues
+}
+
 pub fn find(
     text: &str,
     quotes: impl Iterator<Item = QuoteState>,
     paragraphs: &Shifted<Paragraph>,
 ) -> Vec<Finding> {
     quotes
-        .filter(|q| !q.closed && !q.continues)
+        .filter(reads)
         .filter_map(|q| {
             let span = placed(paragraphs, q.paragraph, q.span);
             let opening = text.get(span.start..)?.chars().next()?;
