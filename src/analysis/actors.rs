@@ -1202,8 +1202,6 @@ impl<'a> Paras<'a> {
 }
 
 impl LinkMemo {
-    /// Brings `lookups` from the last call's paragraphs to these (or forgets them when
-    /// what changed is not known).
     /// The paragraphs whose digests differ from those `names` stand for; `None` when
     /// their number changed. Only those `before` names as new can differ: the rest are
     /// the last call's paragraphs, and the last call left `digests` equal to theirs.
@@ -1212,6 +1210,8 @@ impl LinkMemo {
             .then(|| differing(&self.digests, paras.digests, paras.before.as_ref()))
     }
 
+    /// Brings `lookups` from the last call's paragraphs to these (or forgets them when
+    /// what changed is not known).
     fn update_lookups(&mut self, paras: &Paras) {
         let Some(counts) = &mut self.lookups else {
             return;
@@ -1233,22 +1233,13 @@ impl LinkMemo {
     }
 }
 
-/// Where `new` differs from `old`, what the last call had for the same paragraphs: only
-/// where `before` names the paragraphs new, when there are as many as before. Looking
-/// there alone keeps a keystroke from reading every paragraph's key.
+/// Where `new` differs from `old`, what the last call had for the same paragraphs:
+/// only among those `before` names new, when there are as many as before.
 fn differing(old: &[u64], new: &[u64], before: Option<&Before>) -> Vec<usize> {
-    let all = 0..new.len();
-    let look = match before {
-        Some(b) if b.new.end <= new.len() && b.new.len() == b.old.len() => b.new.clone(),
-        _ => all.clone(),
-    };
-    let changed: Vec<usize> = look.filter(|&p| old[p] != new[p]).collect();
-    debug_assert!(
-        all.filter(|&p| old[p] != new[p])
-            .eq(changed.iter().copied()),
-        "a paragraph changed outside those `before` names"
-    );
-    changed
+    let within = before
+        .filter(|b| b.new.len() == b.old.len())
+        .map(|b| b.new.clone());
+    super::differing(old, new, within)
 }
 
 /// Links the document's mentions into actors. The names of the previous call are reused

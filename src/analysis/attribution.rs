@@ -747,14 +747,10 @@ pub fn attribute_with(
                     if changed_at(i as u32) || from_changed || d != l.decisions[i] {
                         *l.out.make_mut(i) = apply(&l.local, &l.at, i, &d, &l.closing);
                     }
+                    // `reach` holds the changed paragraphs' quotes, so their new briefs
+                    // are flagged here too.
                     l.flags[i] = flags(&l.briefs[i], &d);
                     l.decisions[i] = d;
-                }
-                // A changed paragraph's quotes have new briefs, wherever `reach` ends.
-                for &pi in changed {
-                    for i in l.at[pi]..l.at[pi + 1] {
-                        l.flags[i] = flags(&l.briefs[i], &l.decisions[i]);
-                    }
                 }
                 debug_assert_eq!(
                     l.decisions,

@@ -412,18 +412,10 @@ fn patch_in_place(
     let mut last = memo.last.take()?;
     let fits = last.config == *config && last.keys.len() == keys.len() && keys.len() == facts.len();
     let changed: Vec<usize> = if fits {
-        let all = 0..keys.len();
-        let look = match edited {
-            Some(e) if last.run == Some(e.last) && e.changed.end <= keys.len() => e.changed.clone(),
-            _ => all.clone(),
-        };
-        let changed: Vec<usize> = look.filter(|&i| last.keys[i] != keys[i]).collect();
-        debug_assert!(
-            all.filter(|&i| last.keys[i] != keys[i])
-                .eq(changed.iter().copied()),
-            "a key changed outside the paragraphs the analyser said were edited"
-        );
-        changed
+        let within = edited
+            .filter(|e| last.run == Some(e.last))
+            .map(|e| e.changed.clone());
+        super::differing(&last.keys, keys, within)
     } else {
         Vec::new()
     };

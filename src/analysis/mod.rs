@@ -295,6 +295,26 @@ pub(crate) fn prefetch<T: ?Sized>(at: *const T) {
     let _ = at;
 }
 
+/// Where `new` differs from `old`, a pass's record of the same paragraphs in its last
+/// call (as many): looked for only `within`, when the analyser has told the pass that
+/// nothing outside it changed since that call (debug builds check it), so that a
+/// keystroke does not read every paragraph's key.
+pub(crate) fn differing(
+    old: &[u64],
+    new: &[u64],
+    within: Option<std::ops::Range<usize>>,
+) -> Vec<usize> {
+    let all = 0..new.len();
+    let look = within.filter(|r| r.end <= new.len()).unwrap_or(all.clone());
+    let changed: Vec<usize> = look.filter(|&p| old[p] != new[p]).collect();
+    debug_assert!(
+        all.filter(|&p| old[p] != new[p])
+            .eq(changed.iter().copied()),
+        "a paragraph changed outside those the analyser said it replaced"
+    );
+    changed
+}
+
 /// `(a(), b())`, with `a` on a second thread when `two` (a panic in it goes on in the
 /// caller): for two whole passes that read different things.
 fn beside<A: Send, B>(two: bool, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
